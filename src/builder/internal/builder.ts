@@ -1,0 +1,161 @@
+/**
+ * The builder's runtime value: an immutable record of steps and settings.
+ * Every method returns a new builder; the types live in ../pipeline.ts.
+ */
+import type { Effect } from "effect";
+import { edgesOf, findDefinitionProblem, type Graph, type GraphNode, type NodeConfig } from "../../graph/graph.js";
+import { renderMermaid } from "../../graph/mermaid.js";
+import { toMillis, type StepConfig } from "../../runtime/config.js";
+import type { PipelineDefinition, RuntimeStepContext, StepDefinition } from "../../runtime/definition.js";
+import { PipelineDefinitionError, type PipelineError } from "../../runtime/errors.js";
+import type { RunOptions } from "../../runtime/options.js";
+import { runPipeline, runToPromise, type UntypedResult } from "../../runtime/run.js";
+import type { StandardSchemaV1 } from "../input-schema.js";
+
+type StepFunction = (context: RuntimeStepContext) => unknown;
+
+interface RawStepOptions extends StepConfig {
+  readonly after?: ReadonlyArray<string>;
+  readonly when?: (context: RuntimeStepContext) => boolean;
+}
+
+/** Facts a step function can carry about itself, for the graph (agents and sub-pipelines set them). */
+export const stepFacts: unique symbol = Symbol.for("stepgraph/stepFacts");
+
+/** What a step function may declare under {@link stepFacts}. */
+export interface StepFacts {
+  readonly kind: GraphNode["kind"];
+  readonly model?: string | undefined;
+  readonly pipeline?: string | undefined;
+  readonly routes?: ReadonlyArray<string> | undefined;
+}
+
+const factsOf = (run: StepFunction): StepFacts | undefined =>
+  (run as StepFunction & { [stepFacts]?: StepFacts })[stepFacts];
+
+const durationMs = (value: StepConfig["timeout"], what: string): number | undefined =>
+  value === undefined ? undefined : toMillis(value, what);
+
+const nodeConfig = (step: StepDefinition): NodeConfig => {
+  const config: { -readonly [K in keyof NodeConfig]: NodeConfig[K] } = {};
+  const what = `step "${step.id}"`;
+  const timeoutMs = durationMs(step.config.timeout, `${what} timeout`);
+  const retryDelayMs = durationMs(step.config.retryDelay, `${what} retryDelay`);
+  if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;
+  if (step.config.retries !== undefined) config.retries = step.config.retries;
+  if (retryDelayMs !== undefined) config.retryDelayMs = retryDelayMs;
+  if (step.config.costBudget !== undefined) config.costBudget = step.config.costBudget;
+  if (step.model !== undefined) config.model = step.model;
+  if (step.when !== undefined) config.conditional = true;
+  return config;
+};
+
+/** The untyped builder behind `pipeline()`. */
+export class PipelineBuilder {
+  private constructor(readonly definition: PipelineDefinition) {}
+
+  /** A builder with no steps. */
+  static create(name: string, options: { readonly input?: StandardSchemaV1 | undefined; readonly defaults?: StepConfig | undefined; readonly maxConcurrency?: number | undefined; readonly failFast?: boolean | undefined; readonly costBudget?: number | undefined }): PipelineBuilder {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new PipelineDefinitionError({ pipeline: String(name), problem: "a pipeline needs a non-empty name." });
+    }
+    const { input, defaults, ...settings } = options;
+    return new PipelineBuilder({
+      name,
+      input,
+      steps: [],
+      settings,
+      defaults: defaults === undefined ? [] : [defaults],
+      overrides: [],
+    });
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  step(id: string, optionsOrRun: RawStepOptions | StepFunction, maybeRun?: StepFunction): PipelineBuilder {
+    const options: RawStepOptions = typeof optionsOrRun === "function" ? {} : optionsOrRun;
+    const run = typeof optionsOrRun === "function" ? optionsOrRun : maybeRun;
+    if (typeof run !== "function") {
+      throw new PipelineDefinitionError({
+        pipeline: this.name,
+        problem: `step "${String(id)}" has no function. Call .step(id, fn) or .step(id, options, fn).`,
+      });
+    }
+    const { after = [], when, ...config } = options;
+    const facts = factsOf(run);
+    const step: StepDefinition = {
+      id,
+      after: [...after],
+      kind: facts?.kind ?? "step",
+      config,
+      when,
+      run,
+      model: facts?.model,
+      pipeline: facts?.pipeline,
+      routes: facts?.routes,
+    };
+    const steps = [...this.definition.steps, step];
+    const problem = findDefinitionProblem(steps);
+    if (problem !== undefined) throw new PipelineDefinitionError({ pipeline: this.name, problem });
+    return new PipelineBuilder({ ...this.definition, steps });
+  }
+
+  withServices(): PipelineBuilder {
+    return this;
+  }
+
+  configure(config: {
+    readonly defaults?: StepConfig | undefined;
+    readonly steps?: Readonly<Record<string, StepConfig | undefined>> | undefined;
+    readonly maxConcurrency?: number | undefined;
+    readonly failFast?: boolean | undefined;
+    readonly costBudget?: number | undefined;
+  }): PipelineBuilder {
+    const { defaults, steps, ...settings } = config;
+    if (steps !== undefined) {
+      const known = new Set(this.definition.steps.map((step) => step.id));
+      const unknown = Object.keys(steps).filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw new PipelineDefinitionError({
+          pipeline: this.name,
+          problem: `configure() names ${unknown.map((id) => `"${id}"`).join(", ")}, which ${unknown.length === 1 ? "is not a step" : "are not steps"} of this pipeline.`,
+        });
+      }
+    }
+    return new PipelineBuilder({
+      ...this.definition,
+      settings: { ...this.definition.settings, ...settings },
+      defaults: defaults === undefined ? this.definition.defaults : [...this.definition.defaults, defaults],
+      overrides: steps === undefined ? this.definition.overrides : [...this.definition.overrides, steps],
+    });
+  }
+
+  toEffect(input: unknown, options?: RunOptions): Effect.Effect<UntypedResult, PipelineError> {
+    return runPipeline(this.definition, input, options);
+  }
+
+  run(input: unknown, options?: RunOptions): Promise<UntypedResult> {
+    return runToPromise(runPipeline(this.definition, input, options));
+  }
+
+  graph(): Graph {
+    const nodes: GraphNode[] = this.definition.steps.map((step) => {
+      const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = {
+        id: step.id,
+        kind: step.kind,
+        after: [...step.after],
+        config: nodeConfig(step),
+      };
+      if (step.pipeline !== undefined) node.pipeline = step.pipeline;
+      if (step.routes !== undefined) node.routes = [...step.routes];
+      return node;
+    });
+    return { name: this.name, nodes, edges: edgesOf(nodes) };
+  }
+
+  toMermaid(): string {
+    return renderMermaid(this.graph());
+  }
+}

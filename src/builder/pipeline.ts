@@ -1,0 +1,185 @@
+/**
+ * The typed, immutable pipeline builder. It only records steps; running is
+ * the runtime's job.
+ */
+import type { Effect } from "effect";
+import type { Graph } from "../graph/graph.js";
+import type { StepConfig } from "../runtime/config.js";
+import type { StepContext } from "../runtime/context.js";
+import type { RunSettings } from "../runtime/definition.js";
+import type { PipelineError } from "../runtime/errors.js";
+import type { RunOptions } from "../runtime/options.js";
+import type { PipelineResult } from "../runtime/result.js";
+import type { StandardSchemaV1 } from "./input-schema.js";
+import { PipelineBuilder } from "./internal/builder.js";
+import type {
+  Entry,
+  NewStepId,
+  OptionsArgs,
+  ResultOutputs,
+  SkippableIf,
+  StepIds,
+  StepOutput,
+} from "./types.js";
+
+/**
+ * Options of a step: which earlier steps it waits for, an optional condition,
+ * and its {@link StepConfig}.
+ */
+export interface StepOptions<After, Condition> extends StepConfig {
+  /** Earlier steps this one waits for; only these can be read with `ctx.dep`. */
+  readonly after?: After;
+  /** Runs the step only when this returns true; otherwise it is skipped and its dependents read it with `ctx.depOrUndefined`. */
+  readonly when?: Condition;
+}
+
+/** Options of {@link pipeline}. */
+export interface PipelineOptions<Schema extends StandardSchemaV1 | undefined = undefined> extends RunSettings {
+  /** The input schema (any Standard Schema, e.g. zod 4). Input that fails it rejects with `PipelineInputError` before any step runs. */
+  readonly input?: Schema;
+  /** Step config every step starts from. */
+  readonly defaults?: StepConfig | undefined;
+}
+
+/** What `configure` accepts: step defaults, per-step config by id, and run settings. */
+export interface ConfigureOptions<Ids extends string> extends RunSettings {
+  readonly defaults?: StepConfig | undefined;
+  readonly steps?: { readonly [Id in Ids]?: StepConfig };
+}
+
+/**
+ * A pipeline under construction, and runnable at every stage.
+ *
+ * @typeParam Input - what `run` accepts (the input schema's input type)
+ * @typeParam Parsed - what steps see as `ctx.input` (the schema's output type)
+ * @typeParam Outputs - each declared step's output, by id
+ * @typeParam Output - the last declared step's output
+ * @typeParam Services - the services `run` must be given
+ * @typeParam Skippable - ids of steps with a `when` condition
+ */
+export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never> {
+  /** The pipeline's name. */
+  readonly name: string;
+
+  /**
+   * Adds a step with no dependencies. Its output type is inferred from `run`,
+   * which may return a value, a Promise or an Effect.
+   *
+   * @example
+   * ```ts
+   * pipeline<{ text: string }>("p").step("words", (ctx) => ctx.input.text.split(" "));
+   * ```
+   */
+  step<Id extends string, Returned>(
+    id: NewStepId<Id, Outputs>,
+    run: (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Returned,
+  ): Pipeline<Input, Parsed, Outputs & Entry<Id, StepOutput<Returned>>, StepOutput<Returned>, Services, Skippable>;
+
+  /**
+   * Adds a step that waits for the steps in `after` (ids of earlier steps
+   * only, so a cycle cannot be written) and reads them with `ctx.dep`.
+   *
+   * @example
+   * ```ts
+   * pipeline<{ text: string }>("p")
+   *   .step("words", (ctx) => ctx.input.text.split(" "))
+   *   .step("count", { after: ["words"], timeout: "1 second" }, (ctx) => ctx.dep("words").length);
+   * ```
+   */
+  step<
+    Id extends string,
+    const After extends ReadonlyArray<StepIds<Outputs>>,
+    Returned,
+    Condition extends ((ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => boolean) | undefined = undefined,
+  >(
+    id: NewStepId<Id, Outputs>,
+    options: StepOptions<After, Condition>,
+    run: (ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => Returned,
+  ): Pipeline<
+    Input,
+    Parsed,
+    Outputs & Entry<Id, StepOutput<Returned>>,
+    StepOutput<Returned>,
+    Services,
+    Skippable | SkippableIf<Condition, Id>
+  >;
+
+  /**
+   * Declares the application services steps read from `ctx.services`; `run`
+   * then requires them.
+   *
+   * @example
+   * ```ts
+   * pipeline<{ id: string }>("p")
+   *   .withServices<{ db: { find(id: string): Promise<string> } }>()
+   *   .step("load", (ctx) => ctx.services.db.find(ctx.input.id));
+   * ```
+   */
+  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable>;
+
+  /**
+   * Returns a pipeline with more configuration: step defaults, per-step
+   * config by id (a misspelt id is a type error) and run settings.
+   *
+   * @example
+   * ```ts
+   * const slow = p.configure({ steps: { count: { timeout: "5 seconds", retries: 2 } } });
+   * ```
+   */
+  configure(config: ConfigureOptions<StepIds<Outputs>>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable>;
+
+  /**
+   * Runs the pipeline. Resolves with every step's output; rejects with a
+   * {@link PipelineError} (`StepExecutionError`, `PipelineInputError`,
+   * `PipelineTimeoutError`, `PipelineCancelledError`).
+   */
+  run(
+    input: Input,
+    ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
+  ): Promise<PipelineResult<ResultOutputs<Outputs, Skippable>, Output>>;
+
+  /** The run as an Effect with typed errors, to compose inside Effect programs. `run` is this Effect run as a Promise. */
+  toEffect(
+    input: Input,
+    ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
+  ): Effect.Effect<PipelineResult<ResultOutputs<Outputs, Skippable>, Output>, PipelineError>;
+
+  /** The step graph: nodes in declaration order and their dependency edges. */
+  graph(): Graph;
+
+  /** The step graph as a Mermaid flowchart, with steps that can run in parallel grouped. */
+  toMermaid(): string;
+}
+
+/**
+ * Starts a pipeline whose input is checked by a Standard Schema (zod 4,
+ * Valibot, ArkType, Effect Schema, ...).
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * const p = pipeline("doc", { input: z.object({ document: z.string() }) })
+ *   .step("words", (ctx) => ctx.input.document.split(" "));
+ * const result = await p.run({ document: "Apple announced a chip" });
+ * ```
+ */
+export function pipeline<Schema extends StandardSchemaV1>(
+  name: string,
+  options: PipelineOptions<Schema> & { readonly input: Schema },
+): Pipeline<StandardSchemaV1.InferInput<Schema>, StandardSchemaV1.InferOutput<Schema>, {}, void, {}>;
+/**
+ * Starts a pipeline whose input type is given as a type argument (or is
+ * `void`: then `run()` takes no input).
+ *
+ * @example
+ * ```ts
+ * const p = pipeline<{ text: string }>("shout").step("upper", (ctx) => ctx.input.text.toUpperCase());
+ * ```
+ */
+export function pipeline<Input = void>(name: string, options?: PipelineOptions): Pipeline<Input, Input, {}, void, {}>;
+export function pipeline(
+  name: string,
+  options: PipelineOptions<StandardSchemaV1 | undefined> = {},
+): Pipeline<unknown, unknown, {}, void, {}> {
+  return PipelineBuilder.create(name, options) as unknown as Pipeline<unknown, unknown, {}, void, {}>;
+}

@@ -1,0 +1,61 @@
+/**
+ * Type-level machinery of the builder, and nothing else: how outputs
+ * accumulate step by step, how ids are checked, and how errors read.
+ * Runtime code imports these types; it holds no type gymnastics itself.
+ */
+import type { Effect } from "effect";
+
+/**
+ * The output a step function produces, whether it returns a plain value, a
+ * Promise, or an Effect.
+ */
+export type StepOutput<Returned> =
+  Returned extends Effect.Effect<infer Success, infer _Failure, infer _Requirements> ? Success : Awaited<Returned>;
+
+/**
+ * One step's entry in the accumulated map of outputs. The map grows as
+ * `Outputs & Entry<Id, Output>` with each output already resolved, so a long
+ * pipeline costs one intersection member per step instead of re-walking the
+ * earlier outputs (flattening at every step was measured to hit "excessively
+ * deep" at 50 steps).
+ */
+export type Entry<Id extends string, Output> = { readonly [K in Id]: Output };
+
+/** The ids declared so far in a pipeline whose outputs are `Outputs`. */
+export type StepIds<Outputs> = keyof Outputs & string;
+
+/**
+ * The message a duplicate step id produces, written as a sentence so that the
+ * compiler's error reads: `Argument of type '"extract"' is not assignable to
+ * parameter of type '"Step \"extract\" is already defined in this pipeline"'`.
+ */
+export type DuplicateStepId<Id extends string> = `Step "${Id}" is already defined in this pipeline`;
+
+/**
+ * The parameter type of a new step's id: the id itself, or the duplicate-id
+ * message when the id is taken. Inference still reads `Id` from the argument.
+ */
+export type NewStepId<Id extends string, Outputs> = Id extends StepIds<Outputs> ? DuplicateStepId<Id> : Id;
+
+/** Flattens an intersection into one object type, once, for display in results. */
+export type Simplify<Shape> = { [K in keyof Shape]: Shape[K] } & {};
+
+/**
+ * The arguments after the input of `run` and `toEffect`: the options are
+ * optional unless the pipeline declared services, in which case they must
+ * carry them.
+ */
+export type OptionsArgs<Options, Services> = {} extends Services
+  ? [options?: Options]
+  : [options: Options & { readonly services: Services }];
+
+/**
+ * The outputs as a completed run reports them: steps that may be skipped by
+ * their `when` condition are optional.
+ */
+export type ResultOutputs<Outputs, Skippable extends string> = [Skippable] extends [never]
+  ? Simplify<Outputs>
+  : Simplify<Omit<Outputs, Skippable> & Partial<Pick<Outputs, Skippable & keyof Outputs>>>;
+
+/** The ids a `when` option adds to the skippable set: `Id` when a condition was given. */
+export type SkippableIf<Condition, Id extends string> = [Condition] extends [undefined] ? never : Id;

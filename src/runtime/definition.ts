@@ -1,0 +1,54 @@
+/**
+ * The runtime shape of a pipeline as the builder records it. This is the
+ * small interface between the builder and the runtime.
+ */
+import type { StandardSchemaV1 } from "../builder/input-schema.js";
+import type { NodeKind } from "../graph/graph.js";
+import type { StepConfig } from "./config.js";
+
+/** The context a step function receives at run time, before the builder's types narrow it. */
+export interface RuntimeStepContext {
+  readonly input: unknown;
+  dep(id: string): unknown;
+  depOrUndefined(id: string): unknown;
+  readonly services: unknown;
+  readonly signal: AbortSignal;
+  readonly stepId: string;
+  readonly attempt: number;
+}
+
+/** One recorded step. */
+export interface StepDefinition {
+  readonly id: string;
+  readonly after: ReadonlyArray<string>;
+  readonly kind: NodeKind;
+  readonly config: StepConfig;
+  readonly when: ((context: RuntimeStepContext) => boolean) | undefined;
+  readonly run: (context: RuntimeStepContext) => unknown;
+  /** Static facts for the graph: an agent's model, a sub-pipeline's name, a router's routes. */
+  readonly model?: string | undefined;
+  readonly pipeline?: string | undefined;
+  readonly routes?: ReadonlyArray<string> | undefined;
+}
+
+/** Run-wide settings that a pipeline, `configure` or `run` can set. */
+export interface RunSettings {
+  /** Upper bound on steps running at once. */
+  readonly maxConcurrency?: number | undefined;
+  /** Interrupt running steps as soon as one step fails, instead of letting unrelated steps finish. */
+  readonly failFast?: boolean | undefined;
+  /** A cost budget in USD for the whole run. */
+  readonly costBudget?: number | undefined;
+}
+
+/** Everything the builder recorded about a pipeline. */
+export interface PipelineDefinition {
+  readonly name: string;
+  readonly input: StandardSchemaV1 | undefined;
+  readonly steps: ReadonlyArray<StepDefinition>;
+  readonly settings: RunSettings;
+  /** Step defaults from `pipeline(name, { defaults })` and `configure({ defaults })`, least specific first. */
+  readonly defaults: ReadonlyArray<StepConfig>;
+  /** Per-step overrides from `configure({ steps })`, in call order. */
+  readonly overrides: ReadonlyArray<Readonly<Record<string, StepConfig | undefined>>>;
+}

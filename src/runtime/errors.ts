@@ -1,0 +1,94 @@
+/**
+ * The errors a pipeline reports. Each is a tagged class (`_tag`), so Effect
+ * users can match with `Effect.catchTag`, and each message says what
+ * happened, where, and what to do next.
+ */
+import { Data } from "effect";
+import type { StandardSchemaV1 } from "../builder/input-schema.js";
+import type { PartialResult } from "./result.js";
+
+const describe = (value: unknown): string =>
+  value instanceof Error ? value.message : typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+
+/** The pipeline is defined wrongly (duplicate or unknown step ids): raised for untyped JavaScript callers. */
+export class PipelineDefinitionError extends Data.TaggedError("PipelineDefinitionError")<{
+  readonly pipeline: string;
+  readonly problem: string;
+}> {
+  override get message(): string {
+    return `Pipeline "${this.pipeline}": ${this.problem}`;
+  }
+}
+
+/** The run's input failed the pipeline's input schema. No step ran. */
+export class PipelineInputError extends Data.TaggedError("PipelineInputError")<{
+  readonly pipeline: string;
+  readonly issues: ReadonlyArray<StandardSchemaV1.Issue>;
+}> {
+  override get message(): string {
+    const lines = this.issues.map((issue) => {
+      const path = (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment));
+      return `  - ${path.length > 0 ? `${path.join(".")}: ` : ""}${issue.message}`;
+    });
+    return `Pipeline "${this.pipeline}" received input that does not match its input schema:\n${lines.join("\n")}`;
+  }
+}
+
+/** One attempt of a step ran past its `timeout`. */
+export class StepTimeoutError extends Data.TaggedError("StepTimeoutError")<{
+  readonly stepId: string;
+  readonly timeoutMs: number;
+  readonly attempt: number;
+}> {
+  override get message(): string {
+    return `Step "${this.stepId}" timed out after ${this.timeoutMs} ms (attempt ${this.attempt}). Raise its timeout or add retries.`;
+  }
+}
+
+/**
+ * A step failed after all its attempts. The steps that depend on it were
+ * skipped; `partial` holds what the run had completed.
+ */
+export class StepExecutionError extends Data.TaggedError("StepExecutionError")<{
+  readonly pipeline: string;
+  readonly stepId: string;
+  readonly cause: unknown;
+  readonly attempts: number;
+  readonly partial: PartialResult;
+}> {
+  override get message(): string {
+    const tries = this.attempts === 1 ? "1 attempt" : `${this.attempts} attempts`;
+    return `Pipeline "${this.pipeline}": step "${this.stepId}" failed after ${tries}: ${describe(this.cause)}`;
+  }
+}
+
+/** The run's own `timeout` elapsed; running steps were interrupted. */
+export class PipelineTimeoutError extends Data.TaggedError("PipelineTimeoutError")<{
+  readonly pipeline: string;
+  readonly timeoutMs: number;
+  readonly partial: PartialResult;
+}> {
+  override get message(): string {
+    return `Pipeline "${this.pipeline}" did not finish within its run timeout of ${this.timeoutMs} ms; running steps were interrupted.`;
+  }
+}
+
+/** The caller's `signal` aborted the run; running steps were interrupted. */
+export class PipelineCancelledError extends Data.TaggedError("PipelineCancelledError")<{
+  readonly pipeline: string;
+  readonly reason: unknown;
+  readonly partial: PartialResult;
+}> {
+  override get message(): string {
+    const reason = this.reason === undefined ? "" : `: ${describe(this.reason)}`;
+    return `Pipeline "${this.pipeline}" was cancelled by its signal${reason}`;
+  }
+}
+
+/** Any error a run can end with. */
+export type PipelineError =
+  | PipelineDefinitionError
+  | PipelineInputError
+  | StepExecutionError
+  | PipelineTimeoutError
+  | PipelineCancelledError;

@@ -1,0 +1,48 @@
+/**
+ * The events a run emits, in order. The same values make up `result.trace`
+ * and reach `onEvent` live, so tracing can be built from one source.
+ */
+
+/** Fields every event carries. */
+interface EventBase {
+  readonly stepId: string;
+  /** Milliseconds since the run started. */
+  readonly at: number;
+}
+
+/** A step attempt started. `attempt` counts from 1. */
+export interface StepStartEvent extends EventBase {
+  readonly type: "start";
+  readonly attempt: number;
+}
+
+/** An attempt failed and another will start after `delayMs`. */
+export interface StepRetryEvent extends EventBase {
+  readonly type: "retry";
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
+}
+
+/** A step finished with an output. */
+export interface StepSuccessEvent extends EventBase {
+  readonly type: "success";
+  readonly attempt: number;
+  readonly durationMs: number;
+}
+
+/** A step failed after all its attempts. */
+export interface StepFailureEvent extends EventBase {
+  readonly type: "failure";
+  readonly attempts: number;
+  readonly error: unknown;
+}
+
+/** A step did not run: a dependency failed, its condition was false, or the run stopped early. */
+export interface StepSkipEvent extends EventBase {
+  readonly type: "skip";
+  readonly reason: "dependency-failed" | "condition-false" | "run-stopped";
+}
+
+/** Any event of a run. */
+export type PipelineEvent = StepStartEvent | StepRetryEvent | StepSuccessEvent | StepFailureEvent | StepSkipEvent;

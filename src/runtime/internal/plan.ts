@@ -1,0 +1,50 @@
+/**
+ * Compiles a pipeline definition and run options into an index-based plan the
+ * scheduler can walk without string lookups.
+ */
+import { resolveStepConfig, type ResolvedStepConfig, type StepConfig } from "../config.js";
+import type { PipelineDefinition, StepDefinition } from "../definition.js";
+
+/** A step ready to schedule: its position, its dependencies and dependents by index, and its resolved config. */
+export interface CompiledStep {
+  readonly index: number;
+  readonly id: string;
+  readonly definition: StepDefinition;
+  readonly deps: ReadonlyArray<number>;
+  readonly dependents: ReadonlyArray<number>;
+  readonly depIds: ReadonlySet<string>;
+  readonly config: ResolvedStepConfig;
+}
+
+/** The per-run config layers that sit above the pipeline's own. */
+export interface RunConfigLayers {
+  readonly defaults?: StepConfig | undefined;
+  readonly steps?: Readonly<Record<string, StepConfig | undefined>> | undefined;
+}
+
+/** Builds the plan. Assumes the definition was validated when it was built. */
+export const compilePlan = (definition: PipelineDefinition, run: RunConfigLayers): ReadonlyArray<CompiledStep> => {
+  const indexOf = new Map(definition.steps.map((step, index) => [step.id, index]));
+  const dependents: number[][] = definition.steps.map(() => []);
+  definition.steps.forEach((step, index) => {
+    for (const dependency of step.after) dependents[indexOf.get(dependency)!]!.push(index);
+  });
+  return definition.steps.map((step, index) => ({
+    index,
+    id: step.id,
+    definition: step,
+    deps: step.after.map((dependency) => indexOf.get(dependency)!),
+    dependents: dependents[index]!,
+    depIds: new Set(step.after),
+    config: resolveStepConfig(
+      [
+        ...definition.defaults,
+        step.config,
+        ...definition.overrides.map((layer) => layer[step.id]),
+        run.defaults,
+        run.steps?.[step.id],
+      ],
+      `Pipeline "${definition.name}", step "${step.id}"`,
+    ),
+  }));
+};

@@ -1,0 +1,127 @@
+/**
+ * The mutable record of one run: outputs, statuses, failures, timing and the
+ * event log. Only the scheduler and the attempt runner write to it.
+ */
+import type { PipelineEvent } from "../events.js";
+import type { PartialResult, RunTiming, StepTiming } from "../result.js";
+import { UsageLedger } from "../usage.js";
+import type { CompiledStep } from "./plan.js";
+
+/** How far a step got. */
+export const StepStatus = { Pending: 0, Running: 1, Succeeded: 2, Failed: 3, Skipped: 4 } as const;
+
+/** The first step failure of a run. */
+export interface StepFailure {
+  readonly stepId: string;
+  readonly cause: unknown;
+  readonly attempts: number;
+}
+
+/** Why the run must end before every step has settled. */
+export type RunAbort = { readonly kind: "failFast" } | { readonly kind: "stop"; readonly stepId: string; readonly payload: unknown };
+
+/** One run's bookkeeping. */
+export class RunState {
+  readonly outputs: Record<string, unknown> = {};
+  readonly status: Uint8Array;
+  readonly remaining: Int32Array;
+  readonly trace: PipelineEvent[] = [];
+  readonly stepTiming: Record<string, StepTiming> = {};
+  readonly ledger = new UsageLedger();
+  readonly startedAt = Date.now();
+  private readonly origin = performance.now();
+  settled = 0;
+  failure: StepFailure | undefined;
+  abort: RunAbort | undefined;
+
+  constructor(
+    readonly steps: ReadonlyArray<CompiledStep>,
+    private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
+  ) {
+    this.status = new Uint8Array(steps.length);
+    this.remaining = new Int32Array(steps.length);
+    for (const step of steps) this.remaining[step.index] = step.deps.length;
+  }
+
+  /** Milliseconds since the run started. */
+  now(): number {
+    return performance.now() - this.origin;
+  }
+
+  /** Appends an event to the trace and hands it to `onEvent`; a throwing listener cannot break the run. */
+  emit(event: PipelineEvent): void {
+    this.trace.push(event);
+    if (this.onEvent !== undefined) {
+      try {
+        this.onEvent(event);
+      } catch {
+        // A listener's bug must not change the run's outcome.
+      }
+    }
+  }
+
+  /** Records a step's output and returns the dependents that became ready. */
+  succeed(step: CompiledStep, output: unknown, start: number, attempt: number): ReadonlyArray<number> {
+    const end = this.now();
+    this.outputs[step.id] = output;
+    this.status[step.index] = StepStatus.Succeeded;
+    this.stepTiming[step.id] = { start, end, durationMs: end - start };
+    this.settled++;
+    this.emit({ type: "success", stepId: step.id, attempt, at: end, durationMs: end - start });
+    return this.release(step);
+  }
+
+  /** Marks a step skipped because its condition was false; its dependents may still run. */
+  skipByCondition(step: CompiledStep): ReadonlyArray<number> {
+    this.status[step.index] = StepStatus.Skipped;
+    this.settled++;
+    this.emit({ type: "skip", stepId: step.id, reason: "condition-false", at: this.now() });
+    return this.release(step);
+  }
+
+  /** Records a step's failure and skips everything downstream of it. */
+  fail(step: CompiledStep, cause: unknown, attempts: number, start: number): void {
+    const end = this.now();
+    this.status[step.index] = StepStatus.Failed;
+    this.stepTiming[step.id] = { start, end, durationMs: end - start };
+    this.settled++;
+    this.failure ??= { stepId: step.id, cause, attempts };
+    this.emit({ type: "failure", stepId: step.id, attempts, error: cause, at: end });
+    this.skipDownstream(step);
+  }
+
+  private release(step: CompiledStep): ReadonlyArray<number> {
+    const ready: number[] = [];
+    for (const dependent of step.dependents) {
+      if (--this.remaining[dependent]! === 0 && this.status[dependent] === StepStatus.Pending) ready.push(dependent);
+    }
+    return ready;
+  }
+
+  private skipDownstream(step: CompiledStep): void {
+    const stack = [...step.dependents];
+    while (stack.length > 0) {
+      const index = stack.pop()!;
+      if (this.status[index] !== StepStatus.Pending) continue;
+      this.status[index] = StepStatus.Skipped;
+      this.settled++;
+      const skipped = this.steps[index]!;
+      this.emit({ type: "skip", stepId: skipped.id, reason: "dependency-failed", at: this.now() });
+      stack.push(...skipped.dependents);
+    }
+  }
+
+  /** Whether every step has succeeded, failed or been skipped. */
+  get allSettled(): boolean {
+    return this.settled === this.steps.length;
+  }
+
+  timing(): RunTiming {
+    return { startedAt: this.startedAt, durationMs: this.now(), steps: { ...this.stepTiming } };
+  }
+
+  /** What the run has done so far. */
+  partial(): PartialResult {
+    return { outputs: { ...this.outputs }, usage: this.ledger.snapshot(), timing: this.timing(), trace: [...this.trace] };
+  }
+}

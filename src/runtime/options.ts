@@ -1,0 +1,27 @@
+/**
+ * Options for one run.
+ */
+import type { DurationInput, StepConfig } from "./config.js";
+import type { RunSettings } from "./definition.js";
+import type { PipelineEvent } from "./events.js";
+
+/**
+ * Options of `p.run(input, options)` and `p.toEffect(input, options)`.
+ *
+ * @typeParam Services - the services the pipeline declared with `withServices`
+ * @typeParam Ids - the pipeline's step ids, so `steps` keys are checked
+ */
+export interface RunOptions<Services = unknown, Ids extends string = string> extends RunSettings {
+  /** Aborting it interrupts every running step; the run rejects with `PipelineCancelledError`. */
+  readonly signal?: AbortSignal | undefined;
+  /** A deadline for the whole run; the run rejects with `PipelineTimeoutError`. Retries that cannot start before it are not started. */
+  readonly timeout?: DurationInput | undefined;
+  /** Receives every event of the run as it happens (the same events as `result.trace`). */
+  readonly onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** Step config for every step of this run; overrides the pipeline's and `configure`'s. */
+  readonly defaults?: StepConfig | undefined;
+  /** Step config for single steps of this run, by id: the most specific layer. */
+  readonly steps?: { readonly [Id in Ids]?: StepConfig } | undefined;
+  /** The application services the steps read from `ctx.services`. */
+  readonly services?: Services | undefined;
+}

@@ -1,0 +1,130 @@
+/**
+ * What a run is: validate the input, compile the plan, run the steps under
+ * the run's deadline and signal, and turn the outcome into a result or a
+ * typed error.
+ */
+import { Cause, Effect } from "effect";
+import type { StandardSchemaV1 } from "../builder/input-schema.js";
+import { toMillis } from "./config.js";
+import type { PipelineDefinition } from "./definition.js";
+import {
+  PipelineCancelledError,
+  PipelineDefinitionError,
+  PipelineInputError,
+  PipelineTimeoutError,
+  StepExecutionError,
+  type PipelineError,
+} from "./errors.js";
+import type { RunScope } from "./internal/context.js";
+import { compilePlan } from "./internal/plan.js";
+import { runSteps } from "./internal/scheduler.js";
+import { RunState } from "./internal/state.js";
+import type { RunOptions } from "./options.js";
+import type { PipelineResult } from "./result.js";
+
+/** A run's result before the builder's types narrow it. */
+export type UntypedResult = PipelineResult<Readonly<Record<string, unknown>>, unknown>;
+
+const validateInput = (definition: PipelineDefinition, input: unknown): Effect.Effect<unknown, PipelineInputError> => {
+  const schema = definition.input;
+  if (schema === undefined) return Effect.succeed(input);
+  const toEffect = (outcome: StandardSchemaV1.Result<unknown>) =>
+    outcome.issues === undefined
+      ? Effect.succeed(outcome.value)
+      : Effect.fail(new PipelineInputError({ pipeline: definition.name, issues: outcome.issues }));
+  return Effect.suspend(() => {
+    const outcome = schema["~standard"].validate(input);
+    return outcome instanceof Promise ? Effect.flatMap(Effect.promise(() => outcome), toEffect) : toEffect(outcome);
+  });
+};
+
+const definitionError = (definition: PipelineDefinition, error: unknown) =>
+  new PipelineDefinitionError({ pipeline: definition.name, problem: error instanceof Error ? error.message : String(error) });
+
+const positiveInteger = (value: number | undefined, what: string): number | undefined => {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new TypeError(`${what} must be a whole number of at least 1, got ${String(value)}.`);
+  }
+  return value;
+};
+
+/** Waits for `signal` to abort, then fails with the error `onAbort` builds. */
+const abortedBy = <E>(signal: AbortSignal, onAbort: () => E): Effect.Effect<never, E> =>
+  Effect.callback<never, E>((resume) => {
+    if (signal.aborted) return resume(Effect.fail(onAbort()));
+    const listener = () => resume(Effect.fail(onAbort()));
+    signal.addEventListener("abort", listener, { once: true });
+    return Effect.sync(() => signal.removeEventListener("abort", listener));
+  });
+
+/** Runs a pipeline definition: the Effect behind `p.toEffect` and `p.run`. */
+export const runPipeline = (
+  definition: PipelineDefinition,
+  input: unknown,
+  options: RunOptions = {},
+): Effect.Effect<UntypedResult, PipelineError> =>
+  Effect.suspend(() => {
+    let plan: ReturnType<typeof compilePlan>;
+    let timeoutMs: number | undefined;
+    let maxConcurrency: number | undefined;
+    try {
+      plan = compilePlan(definition, options);
+      timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, "run timeout");
+      maxConcurrency = positiveInteger(options.maxConcurrency ?? definition.settings.maxConcurrency, "maxConcurrency");
+    } catch (error) {
+      return Effect.fail(definitionError(definition, error));
+    }
+    const failFast = options.failFast ?? definition.settings.failFast ?? false;
+    return Effect.flatMap(validateInput(definition, input), (parsed) => {
+      const state = new RunState(plan, options.onEvent);
+      const scope: RunScope = { pipeline: definition.name, input: parsed, services: options.services ?? {}, state };
+      let steps: Effect.Effect<void, PipelineError> = runSteps(scope, {
+        maxConcurrency,
+        failFast,
+        deadline: timeoutMs,
+      });
+      if (timeoutMs !== undefined) {
+        const ms = timeoutMs;
+        steps = Effect.timeoutOrElse(steps, {
+          duration: ms,
+          orElse: () => Effect.fail(new PipelineTimeoutError({ pipeline: definition.name, timeoutMs: ms, partial: state.partial() })),
+        });
+      }
+      const signal = options.signal;
+      if (signal !== undefined) {
+        const cancelled = () =>
+          new PipelineCancelledError({ pipeline: definition.name, reason: signal.reason, partial: state.partial() });
+        steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
+      }
+      return Effect.flatMap(steps, () => {
+        const failure = state.failure;
+        if (failure !== undefined) {
+          return Effect.fail(
+            new StepExecutionError({
+              pipeline: definition.name,
+              stepId: failure.stepId,
+              cause: failure.cause,
+              attempts: failure.attempts,
+              partial: state.partial(),
+            }),
+          );
+        }
+        const last = plan[plan.length - 1];
+        return Effect.succeed<UntypedResult>({
+          status: "completed",
+          output: last === undefined ? undefined : state.outputs[last.id],
+          outputs: state.outputs,
+          usage: state.ledger.snapshot(),
+          timing: state.timing(),
+          trace: state.trace,
+        });
+      });
+    });
+  });
+
+/** Runs an Effect-built run as a Promise that rejects with the run's own error (not a wrapper). */
+export const runToPromise = async <A>(effect: Effect.Effect<A, PipelineError>): Promise<A> => {
+  const exit = await Effect.runPromiseExit(effect);
+  if (exit._tag === "Success") return exit.value;
+  throw Cause.squash(exit.cause);
+};

@@ -1,0 +1,111 @@
+/**
+ * Token and cost accounting. Cost is kept in integer nano-dollars (1e-9 USD)
+ * so that sums never drift; `costUsd` is derived for display.
+ */
+
+/** Tokens, cost and call count of one model call, or a total of several. */
+export interface Usage {
+  readonly inputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  /** Exact cost in nano-dollars; `null` when a call's model has no known price (never reported as 0). */
+  readonly costNanoUsd: number | null;
+  /** `costNanoUsd` in USD, for display; `null` when unknown. */
+  readonly costUsd: number | null;
+  readonly calls: number;
+}
+
+/** A run's usage: the totals, plus the same figures per step and per model. */
+export interface RunUsage extends Usage {
+  readonly byStep: Readonly<Record<string, Usage>>;
+  readonly byModel: Readonly<Record<string, Usage>>;
+}
+
+/** One model call's contribution to the ledger. */
+export interface UsageRecord {
+  readonly stepId: string;
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  readonly costNanoUsd: number | null;
+}
+
+/** No usage at all. */
+export const emptyUsage: Usage = Object.freeze({
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  costNanoUsd: 0,
+  costUsd: 0,
+  calls: 0,
+});
+
+/** Converts nano-dollars to dollars for display. */
+export const nanoToUsd = (nano: number): number => nano / 1e9;
+
+/** Converts dollars to whole nano-dollars, rounding up so budgets are never overstated. */
+export const usdToNano = (usd: number): number => Math.ceil(Math.round(usd * 1e9 * 1000) / 1000);
+
+/** Adds one usage to another. An unknown cost on either side makes the sum unknown. */
+export const addUsage = (left: Usage, right: Usage): Usage => {
+  const costNanoUsd = left.costNanoUsd === null || right.costNanoUsd === null ? null : left.costNanoUsd + right.costNanoUsd;
+  return {
+    inputTokens: left.inputTokens + right.inputTokens,
+    cachedInputTokens: left.cachedInputTokens + right.cachedInputTokens,
+    outputTokens: left.outputTokens + right.outputTokens,
+    costNanoUsd,
+    costUsd: costNanoUsd === null ? null : nanoToUsd(costNanoUsd),
+    calls: left.calls + right.calls,
+  };
+};
+
+const usageOf = (record: UsageRecord): Usage => ({
+  inputTokens: record.inputTokens,
+  cachedInputTokens: record.cachedInputTokens,
+  outputTokens: record.outputTokens,
+  costNanoUsd: record.costNanoUsd,
+  costUsd: record.costNanoUsd === null ? null : nanoToUsd(record.costNanoUsd),
+  calls: 1,
+});
+
+/**
+ * The run's ledger: every model call is recorded once, with the step it
+ * belongs to, and totals are derived from the records.
+ */
+export class UsageLedger {
+  private total: Usage = emptyUsage;
+  private readonly steps = new Map<string, Usage>();
+  private readonly models = new Map<string, Usage>();
+
+  /** Records one model call. */
+  record(record: UsageRecord): void {
+    const usage = usageOf(record);
+    this.total = addUsage(this.total, usage);
+    this.steps.set(record.stepId, addUsage(this.steps.get(record.stepId) ?? emptyUsage, usage));
+    this.models.set(record.model, addUsage(this.models.get(record.model) ?? emptyUsage, usage));
+  }
+
+  /** Adds a whole usage (e.g. a sub-pipeline's) under one step. */
+  recordNested(stepId: string, usage: RunUsage): void {
+    this.total = addUsage(this.total, usage);
+    this.steps.set(stepId, addUsage(this.steps.get(stepId) ?? emptyUsage, usage));
+    for (const [model, modelUsage] of Object.entries(usage.byModel)) {
+      this.models.set(model, addUsage(this.models.get(model) ?? emptyUsage, modelUsage));
+    }
+  }
+
+  /** Spent so far, in nano-dollars (unknown costs count as 0 here; they are reported as unknown in snapshots). */
+  get spentNanoUsd(): number {
+    return this.total.costNanoUsd ?? 0;
+  }
+
+  /** A frozen copy of the totals. */
+  snapshot(): RunUsage {
+    return {
+      ...this.total,
+      byStep: Object.fromEntries(this.steps),
+      byModel: Object.fromEntries(this.models),
+    };
+  }
+}
