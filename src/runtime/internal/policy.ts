@@ -35,6 +35,7 @@ const requestedDelayMs = (error: unknown): number => {
  */
 export const runWithPolicy = (scope: RunScope, step: CompiledStep, deadline: number | undefined): StepRun => {
   const { timeoutMs, retries, retryDelayMs } = step.config;
+  if (timeoutMs === undefined && retries === 0) return { effect: runAttempt(scope, step, 1), attempts: () => 1 };
   let attempt = 0;
   const once = Effect.suspend(() => {
     const current = ++attempt;
@@ -50,6 +51,7 @@ export const runWithPolicy = (scope: RunScope, step: CompiledStep, deadline: num
     Schedule.jittered,
     Schedule.modifyDelay((metadata) => {
       const error: unknown = metadata.input;
+      if (attempt > retries || !isRetryable(error)) return Effect.fail(error);
       const delayMs = Math.max(Duration.toMillis(metadata.duration), requestedDelayMs(error));
       const at = scope.state.now();
       if (deadline !== undefined && at + delayMs >= deadline) return Effect.fail(error);
@@ -57,6 +59,8 @@ export const runWithPolicy = (scope: RunScope, step: CompiledStep, deadline: num
       return Effect.succeed(delayMs);
     }),
   );
-  const effect = Effect.retry(once, { schedule: backoff, times: retries, while: isRetryable });
+  // The delay step decides everything (attempts left, retryable, deadline), so
+  // a retry event is emitted only for a retry that really happens.
+  const effect = Effect.retry(once, backoff);
   return { effect, attempts: () => attempt };
 };
