@@ -9,7 +9,7 @@ import type { StepContext } from "../runtime/context.js";
 import type { RunSettings } from "../runtime/definition.js";
 import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
-import type { PipelineResult } from "../runtime/result.js";
+import type { RunResult } from "../runtime/result.js";
 import type { StandardSchemaV1 } from "./input-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
@@ -20,6 +20,7 @@ import type {
   SkippableIf,
   StepIds,
   StepOutput,
+  StopPayload,
 } from "./types.js";
 
 /**
@@ -56,8 +57,9 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * @typeParam Output - the last declared step's output
  * @typeParam Services - the services `run` must be given
  * @typeParam Skippable - ids of steps with a `when` condition
+ * @typeParam Stop - the payloads of `ctx.stop(...)` the steps can return
  */
-export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never> {
+export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never> {
   /** The pipeline's name. */
   readonly name: string;
 
@@ -73,7 +75,15 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
   step<Id extends string, Returned>(
     id: NewStepId<Id, Outputs>,
     run: (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Returned,
-  ): Pipeline<Input, Parsed, Outputs & Entry<Id, StepOutput<Returned>>, StepOutput<Returned>, Services, Skippable>;
+  ): Pipeline<
+    Input,
+    Parsed,
+    Outputs & Entry<Id, StepOutput<Returned>>,
+    StepOutput<Returned>,
+    Services,
+    Skippable,
+    Stop | StopPayload<Returned>
+  >;
 
   /**
    * Adds a step that waits for the steps in `after` (ids of earlier steps
@@ -101,7 +111,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Outputs & Entry<Id, StepOutput<Returned>>,
     StepOutput<Returned>,
     Services,
-    Skippable | SkippableIf<Condition, Id>
+    Skippable | SkippableIf<Condition, Id>,
+    Stop | StopPayload<Returned>
   >;
 
   /**
@@ -115,7 +126,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("load", (ctx) => ctx.services.db.find(ctx.input.id));
    * ```
    */
-  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable>;
+  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop>;
 
   /**
    * Returns a pipeline with more configuration: step defaults, per-step
@@ -126,23 +137,24 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * const slow = p.configure({ steps: { count: { timeout: "5 seconds", retries: 2 } } });
    * ```
    */
-  configure(config: ConfigureOptions<StepIds<Outputs>>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable>;
+  configure(config: ConfigureOptions<StepIds<Outputs>>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop>;
 
   /**
-   * Runs the pipeline. Resolves with every step's output; rejects with a
+   * Runs the pipeline. Resolves with every step's output (or, when a step
+   * returned `ctx.stop(...)`, with `status: "stopped"`); rejects with a
    * {@link PipelineError} (`StepExecutionError`, `PipelineInputError`,
-   * `PipelineTimeoutError`, `PipelineCancelledError`).
+   * `PipelineTimeoutError`, `PipelineCancelledError`, ...).
    */
   run(
     input: Input,
     ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
-  ): Promise<PipelineResult<ResultOutputs<Outputs, Skippable>, Output>>;
+  ): Promise<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>>;
 
   /** The run as an Effect with typed errors, to compose inside Effect programs. `run` is this Effect run as a Promise. */
   toEffect(
     input: Input,
     ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
-  ): Effect.Effect<PipelineResult<ResultOutputs<Outputs, Skippable>, Output>, PipelineError>;
+  ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>;
 
   /** The step graph: nodes in declaration order and their dependency edges. */
   graph(): Graph;

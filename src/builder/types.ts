@@ -4,13 +4,24 @@
  * Runtime code imports these types; it holds no type gymnastics itself.
  */
 import type { Effect } from "effect";
+import type { StopRequest } from "../runtime/stop.js";
+
+/** What a step function's return value resolves to, before stop requests are taken out. */
+type Resolved<Returned> =
+  Returned extends Effect.Effect<infer Success, infer _Failure, infer _Requirements> ? Success : Awaited<Returned>;
 
 /**
  * The output a step function produces, whether it returns a plain value, a
- * Promise, or an Effect.
+ * Promise, or an Effect. A `ctx.stop(...)` return is not part of it.
  */
-export type StepOutput<Returned> =
-  Returned extends Effect.Effect<infer Success, infer _Failure, infer _Requirements> ? Success : Awaited<Returned>;
+export type StepOutput<Returned> = Exclude<Resolved<Returned>, StopRequest<unknown>>;
+
+/** The payload types of the `ctx.stop(payload)` calls a step function can return. */
+export type StopPayload<Returned> = Resolved<Returned> extends infer Value
+  ? Value extends StopRequest<infer Payload>
+    ? Payload
+    : never
+  : never;
 
 /**
  * One step's entry in the accumulated map of outputs. The map grows as

@@ -1,6 +1,7 @@
 /**
  * What a step function receives.
  */
+import type { StopRequest } from "./stop.js";
 
 /**
  * The context of one step attempt.
@@ -33,4 +34,15 @@ export interface StepContext<Input, Outputs, Deps extends keyof Outputs, Service
   readonly stepId: string;
   /** The attempt number, from 1. */
   readonly attempt: number;
+  /**
+   * Ends the run early: return this from the step. Its dependents do not run,
+   * steps already running finish, and the run resolves with
+   * `status: "stopped"` and this payload.
+   *
+   * @example
+   * ```ts
+   * .step("ask", (ctx) => (ctx.input.email ? ctx.input.email : ctx.stop({ missing: ["email"] })))
+   * ```
+   */
+  stop<const Payload>(payload: Payload): StopRequest<Payload>;
 }

@@ -15,6 +15,7 @@ export interface RuntimeStepContext {
   readonly signal: AbortSignal;
   readonly stepId: string;
   readonly attempt: number;
+  stop(payload: unknown): unknown;
 }
 
 /** One recorded step. */

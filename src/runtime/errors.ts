@@ -85,10 +85,21 @@ export class PipelineCancelledError extends Data.TaggedError("PipelineCancelledE
   }
 }
 
+/** `resume` was given a checkpoint from another pipeline, or from a version whose steps differ. */
+export class CheckpointMismatchError extends Data.TaggedError("CheckpointMismatchError")<{
+  readonly pipeline: string;
+  readonly problem: string;
+}> {
+  override get message(): string {
+    return `Pipeline "${this.pipeline}" cannot resume from this checkpoint: ${this.problem} Start a fresh run instead.`;
+  }
+}
+
 /** Any error a run can end with. */
 export type PipelineError =
   | PipelineDefinitionError
   | PipelineInputError
   | StepExecutionError
   | PipelineTimeoutError
-  | PipelineCancelledError;
+  | PipelineCancelledError
+  | CheckpointMismatchError;

@@ -44,5 +44,18 @@ export interface StepSkipEvent extends EventBase {
   readonly reason: "dependency-failed" | "condition-false" | "run-stopped";
 }
 
+/** A step ended the run early with `ctx.stop(payload)`. */
+export interface StepStopEvent extends EventBase {
+  readonly type: "stop";
+  readonly attempt: number;
+  readonly payload: unknown;
+}
+
 /** Any event of a run. */
-export type PipelineEvent = StepStartEvent | StepRetryEvent | StepSuccessEvent | StepFailureEvent | StepSkipEvent;
+export type PipelineEvent =
+  | StepStartEvent
+  | StepRetryEvent
+  | StepSuccessEvent
+  | StepFailureEvent
+  | StepSkipEvent
+  | StepStopEvent;

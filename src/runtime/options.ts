@@ -4,6 +4,7 @@
 import type { DurationInput, StepConfig } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { PipelineEvent } from "./events.js";
+import type { Checkpoint } from "./result.js";
 
 /**
  * Options of `p.run(input, options)` and `p.toEffect(input, options)`.
@@ -22,6 +23,8 @@ export interface RunOptions<Services = unknown, Ids extends string = string> ext
   readonly defaults?: StepConfig | undefined;
   /** Step config for single steps of this run, by id: the most specific layer. */
   readonly steps?: { readonly [Id in Ids]?: StepConfig } | undefined;
+  /** Outputs of an earlier run of this pipeline (`result.checkpoint`): those steps are not run again. */
+  readonly resume?: Checkpoint | undefined;
   /** The application services the steps read from `ctx.services`. */
   readonly services?: Services | undefined;
 }

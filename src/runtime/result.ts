@@ -19,23 +19,59 @@ export interface RunTiming {
   readonly steps: Readonly<Record<string, StepTiming>>;
 }
 
+/**
+ * The completed steps' outputs of a run, to pass as `resume` to a later run
+ * of the same pipeline: those steps are not run (or paid for) again. It is
+ * JSON-serialisable when the outputs are.
+ */
+export interface Checkpoint {
+  /** The pipeline's name. */
+  readonly pipeline: string;
+  /** Every step id of the pipeline, in order: a resume against changed steps is rejected. */
+  readonly steps: ReadonlyArray<string>;
+  /** The outputs of the steps that completed. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
 /** What a run had done when it ended without completing: outputs of completed steps, usage, timing and trace. */
 export interface PartialResult {
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly usage: RunUsage;
   readonly timing: RunTiming;
   readonly trace: ReadonlyArray<PipelineEvent>;
+  /** Resume from here with `run(input, { resume: partial.checkpoint })`. */
+  readonly checkpoint: Checkpoint;
+}
+
+/** What every run reports, however it ended. */
+export interface RunReport {
+  readonly usage: RunUsage;
+  readonly timing: RunTiming;
+  readonly trace: ReadonlyArray<PipelineEvent>;
+  readonly checkpoint: Checkpoint;
 }
 
 /**
  * A completed run: the last declared step's `output`, every step's output by
  * id, and how the run went.
  */
-export interface PipelineResult<Outputs, Output> {
+export interface PipelineResult<Outputs, Output> extends RunReport {
   readonly status: "completed";
+  readonly stoppedEarly: false;
   readonly output: Output;
   readonly outputs: Outputs;
-  readonly usage: RunUsage;
-  readonly timing: RunTiming;
-  readonly trace: ReadonlyArray<PipelineEvent>;
 }
+
+/** A run a step ended early with `ctx.stop(payload)`: the outputs so far, and the stop's step and payload. */
+export interface StoppedResult<Outputs, Stop> extends RunReport {
+  readonly status: "stopped";
+  readonly stoppedEarly: true;
+  readonly stop: { readonly stepId: string; readonly payload: Stop };
+  readonly output: undefined;
+  readonly outputs: Partial<Outputs>;
+}
+
+/** What `run` resolves with: a completed run, or also a stopped one when some step can stop. */
+export type RunResult<Outputs, Output, Stop> = [Stop] extends [never]
+  ? PipelineResult<Outputs, Output>
+  : PipelineResult<Outputs, Output> | StoppedResult<Outputs, Stop>;

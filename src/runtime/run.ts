@@ -8,6 +8,7 @@ import type { StandardSchemaV1 } from "../builder/input-schema.js";
 import { toMillis } from "./config.js";
 import type { PipelineDefinition } from "./definition.js";
 import {
+  CheckpointMismatchError,
   PipelineCancelledError,
   PipelineDefinitionError,
   PipelineInputError,
@@ -20,10 +21,26 @@ import { compilePlan } from "./internal/plan.js";
 import { runSteps } from "./internal/scheduler.js";
 import { RunState } from "./internal/state.js";
 import type { RunOptions } from "./options.js";
-import type { PipelineResult } from "./result.js";
+import type { Checkpoint, PipelineResult, StoppedResult } from "./result.js";
 
 /** A run's result before the builder's types narrow it. */
-export type UntypedResult = PipelineResult<Readonly<Record<string, unknown>>, unknown>;
+export type UntypedResult =
+  | PipelineResult<Readonly<Record<string, unknown>>, unknown>
+  | StoppedResult<Readonly<Record<string, unknown>>, unknown>;
+
+const checkResume = (definition: PipelineDefinition, checkpoint: Checkpoint): string | undefined => {
+  if (typeof checkpoint !== "object" || checkpoint === null || !Array.isArray(checkpoint.steps)) {
+    return "it is not a checkpoint (expected { pipeline, steps, outputs } from a result's `checkpoint`).";
+  }
+  if (checkpoint.pipeline !== definition.name) return `it was made by pipeline "${checkpoint.pipeline}".`;
+  const ids = definition.steps.map((step) => step.id);
+  if (ids.length !== checkpoint.steps.length || ids.some((id, index) => checkpoint.steps[index] !== id)) {
+    return `its steps (${checkpoint.steps.join(", ")}) no longer match the pipeline's (${ids.join(", ")}).`;
+  }
+  const unknown = Object.keys(checkpoint.outputs ?? {}).filter((id) => !ids.includes(id));
+  if (unknown.length > 0) return `it has outputs for unknown steps (${unknown.join(", ")}).`;
+  return undefined;
+};
 
 const validateInput = (definition: PipelineDefinition, input: unknown): Effect.Effect<unknown, PipelineInputError> => {
   const schema = definition.input;
@@ -75,8 +92,13 @@ export const runPipeline = (
       return Effect.fail(definitionError(definition, error));
     }
     const failFast = options.failFast ?? definition.settings.failFast ?? false;
+    const resume = options.resume;
+    if (resume !== undefined) {
+      const problem = checkResume(definition, resume);
+      if (problem !== undefined) return Effect.fail(new CheckpointMismatchError({ pipeline: definition.name, problem }));
+    }
     return Effect.flatMap(validateInput(definition, input), (parsed) => {
-      const state = new RunState(plan, options.onEvent);
+      const state = new RunState(plan, options.onEvent, resume?.outputs);
       const scope: RunScope = { pipeline: definition.name, input: parsed, services: options.services ?? {}, state };
       let steps: Effect.Effect<void, PipelineError> = runSteps(scope, {
         maxConcurrency,
@@ -87,13 +109,13 @@ export const runPipeline = (
         const ms = timeoutMs;
         steps = Effect.timeoutOrElse(steps, {
           duration: ms,
-          orElse: () => Effect.fail(new PipelineTimeoutError({ pipeline: definition.name, timeoutMs: ms, partial: state.partial() })),
+          orElse: () => Effect.fail(new PipelineTimeoutError({ pipeline: definition.name, timeoutMs: ms, partial: state.partial(definition.name) })),
         });
       }
       const signal = options.signal;
       if (signal !== undefined) {
         const cancelled = () =>
-          new PipelineCancelledError({ pipeline: definition.name, reason: signal.reason, partial: state.partial() });
+          new PipelineCancelledError({ pipeline: definition.name, reason: signal.reason, partial: state.partial(definition.name) });
         steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
       }
       return Effect.flatMap(steps, () => {
@@ -105,18 +127,35 @@ export const runPipeline = (
               stepId: failure.stepId,
               cause: failure.cause,
               attempts: failure.attempts,
-              partial: state.partial(),
+              partial: state.partial(definition.name),
             }),
           );
+        }
+        const report = {
+          usage: state.ledger.snapshot(),
+          timing: state.timing(),
+          trace: state.trace,
+          checkpoint: state.checkpoint(definition.name),
+        };
+        const abort = state.abort;
+        if (abort?.kind === "stop") {
+          state.skipRemaining();
+          return Effect.succeed<UntypedResult>({
+            status: "stopped",
+            stoppedEarly: true,
+            stop: { stepId: abort.stepId, payload: abort.payload },
+            output: undefined,
+            outputs: state.outputs,
+            ...report,
+          });
         }
         const last = plan[plan.length - 1];
         return Effect.succeed<UntypedResult>({
           status: "completed",
+          stoppedEarly: false,
           output: last === undefined ? undefined : state.outputs[last.id],
           outputs: state.outputs,
-          usage: state.ledger.snapshot(),
-          timing: state.timing(),
-          trace: state.trace,
+          ...report,
         });
       });
     });

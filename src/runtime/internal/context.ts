@@ -3,6 +3,7 @@
  * step reads it, so steps that never look at it pay nothing.
  */
 import type { RuntimeStepContext } from "../definition.js";
+import { stopRequest, type StopRequest } from "../stop.js";
 import type { CompiledStep } from "./plan.js";
 import { StepStatus, type RunState } from "./state.js";
 
@@ -54,6 +55,10 @@ export class AttemptContext implements RuntimeStepContext {
   depOrUndefined(id: string): unknown {
     this.assertDeclared(id, "depOrUndefined");
     return this.scope.state.outputs[id];
+  }
+
+  stop<Payload>(payload: Payload): StopRequest<Payload> {
+    return stopRequest(payload);
   }
 
   /** Aborts the signal, if anyone asked for it. */

@@ -10,7 +10,7 @@ import { Cause, Deferred, Effect, Exit, Fiber, Semaphore } from "effect";
 import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy } from "./policy.js";
 import type { CompiledStep } from "./plan.js";
-import { StepStatus } from "./state.js";
+import { isStopRequest } from "../stop.js";
 
 /** How the scheduler runs a plan. */
 export interface ScheduleOptions {
@@ -29,13 +29,12 @@ export const runSteps = (scope: RunScope, options: ScheduleOptions): Effect.Effe
   Effect.suspend(() => {
     const { state } = scope;
     const steps = state.steps;
-    if (steps.length === 0) return Effect.void;
     const finished = Deferred.makeUnsafe<void>();
     const fibers = new Set<Fiber.Fiber<void>>();
     const semaphore = options.maxConcurrency === undefined ? undefined : Semaphore.makeUnsafe(options.maxConcurrency);
 
     const settle = () => {
-      if (state.allSettled || state.abort !== undefined) Deferred.doneUnsafe(finished, Effect.void);
+      if (state.finished) Deferred.doneUnsafe(finished, Effect.void);
     };
 
     const fork = (index: number) =>
@@ -45,7 +44,7 @@ export const runSteps = (scope: RunScope, options: ScheduleOptions): Effect.Effe
       });
 
     const execute = (step: CompiledStep): Effect.Effect<ReadonlyArray<number>> => {
-      state.status[step.index] = StepStatus.Running;
+      state.begin(step);
       const when = step.definition.when;
       if (when !== undefined) {
         let holds: boolean;
@@ -61,7 +60,11 @@ export const runSteps = (scope: RunScope, options: ScheduleOptions): Effect.Effe
       const run = runWithPolicy(scope, step, options.deadline);
       const guarded = semaphore === undefined ? run.effect : semaphore.withPermit(run.effect);
       return Effect.map(Effect.exit(guarded), (exit): ReadonlyArray<number> => {
-        if (Exit.isSuccess(exit)) return state.succeed(step, exit.value, start, run.attempts());
+        if (Exit.isSuccess(exit)) {
+          if (!isStopRequest(exit.value)) return state.succeed(step, exit.value, start, run.attempts());
+          state.stop(step, exit.value.payload, start, run.attempts());
+          return [];
+        }
         state.fail(step, Cause.squash(exit.cause), run.attempts(), start);
         if (options.failFast) state.abort ??= { kind: "failFast" };
         return [];
@@ -81,7 +84,8 @@ export const runSteps = (scope: RunScope, options: ScheduleOptions): Effect.Effe
         );
       });
 
-    const roots = steps.filter((step) => step.deps.length === 0).map((step) => step.index);
+    const roots = state.readySteps();
+    if (roots.length === 0 && state.finished) return Effect.void;
     return Effect.forEach(roots, fork, { discard: true }).pipe(
       Effect.flatMap(() => Deferred.await(finished)),
       Effect.ensuring(Effect.suspend(() => Fiber.interruptAll([...fibers]))),

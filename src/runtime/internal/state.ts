@@ -3,12 +3,12 @@
  * event log. Only the scheduler and the attempt runner write to it.
  */
 import type { PipelineEvent } from "../events.js";
-import type { PartialResult, RunTiming, StepTiming } from "../result.js";
+import type { Checkpoint, PartialResult, RunTiming, StepTiming } from "../result.js";
 import { UsageLedger } from "../usage.js";
 import type { CompiledStep } from "./plan.js";
 
 /** How far a step got. */
-export const StepStatus = { Pending: 0, Running: 1, Succeeded: 2, Failed: 3, Skipped: 4 } as const;
+export const StepStatus = { Pending: 0, Running: 1, Succeeded: 2, Failed: 3, Skipped: 4, Stopped: 5 } as const;
 
 /** The first step failure of a run. */
 export interface StepFailure {
@@ -31,16 +31,43 @@ export class RunState {
   readonly startedAt = Date.now();
   private readonly origin = performance.now();
   settled = 0;
+  /** Steps started and not yet settled. */
+  running = 0;
   failure: StepFailure | undefined;
   abort: RunAbort | undefined;
 
   constructor(
     readonly steps: ReadonlyArray<CompiledStep>,
     private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
+    resumed?: Readonly<Record<string, unknown>>,
   ) {
     this.status = new Uint8Array(steps.length);
     this.remaining = new Int32Array(steps.length);
     for (const step of steps) this.remaining[step.index] = step.deps.length;
+    if (resumed !== undefined) {
+      for (const step of steps) {
+        if (!Object.hasOwn(resumed, step.id)) continue;
+        this.outputs[step.id] = resumed[step.id];
+        this.status[step.index] = StepStatus.Succeeded;
+        this.settled++;
+        for (const dependent of step.dependents) this.remaining[dependent]!--;
+      }
+    }
+  }
+
+  /** Steps that can start now: pending, with every dependency settled. */
+  readySteps(): Array<number> {
+    const ready: number[] = [];
+    for (const step of this.steps) {
+      if (this.status[step.index] === StepStatus.Pending && this.remaining[step.index] === 0) ready.push(step.index);
+    }
+    return ready;
+  }
+
+  /** Marks a step as started. */
+  begin(step: CompiledStep): void {
+    this.status[step.index] = StepStatus.Running;
+    this.running++;
   }
 
   /** Milliseconds since the run started. */
@@ -67,6 +94,7 @@ export class RunState {
     this.status[step.index] = StepStatus.Succeeded;
     this.stepTiming[step.id] = { start, end, durationMs: end - start };
     this.settled++;
+    this.running--;
     this.emit({ type: "success", stepId: step.id, attempt, at: end, durationMs: end - start });
     return this.release(step);
   }
@@ -75,6 +103,7 @@ export class RunState {
   skipByCondition(step: CompiledStep): ReadonlyArray<number> {
     this.status[step.index] = StepStatus.Skipped;
     this.settled++;
+    this.running--;
     this.emit({ type: "skip", stepId: step.id, reason: "condition-false", at: this.now() });
     return this.release(step);
   }
@@ -85,9 +114,37 @@ export class RunState {
     this.status[step.index] = StepStatus.Failed;
     this.stepTiming[step.id] = { start, end, durationMs: end - start };
     this.settled++;
+    this.running--;
     this.failure ??= { stepId: step.id, cause, attempts };
     this.emit({ type: "failure", stepId: step.id, attempts, error: cause, at: end });
     this.skipDownstream(step);
+  }
+
+  /** Records that a step ended the run early; running steps finish, nothing new starts. */
+  stop(step: CompiledStep, payload: unknown, start: number, attempt: number): void {
+    const end = this.now();
+    this.status[step.index] = StepStatus.Stopped;
+    this.stepTiming[step.id] = { start, end, durationMs: end - start };
+    this.settled++;
+    this.running--;
+    this.abort ??= { kind: "stop", stepId: step.id, payload };
+    this.emit({ type: "stop", stepId: step.id, attempt, payload, at: end });
+  }
+
+  /** Marks every step that never started as skipped because the run stopped. */
+  skipRemaining(): void {
+    for (const step of this.steps) {
+      if (this.status[step.index] !== StepStatus.Pending) continue;
+      this.status[step.index] = StepStatus.Skipped;
+      this.settled++;
+      this.emit({ type: "skip", stepId: step.id, reason: "run-stopped", at: this.now() });
+    }
+  }
+
+  /** Whether the scheduler should start no more steps and report back once running ones settle (or at once for failFast). */
+  get finished(): boolean {
+    if (this.abort === undefined) return this.allSettled;
+    return this.abort.kind === "failFast" || this.running === 0;
   }
 
   private release(step: CompiledStep): ReadonlyArray<number> {
@@ -120,8 +177,19 @@ export class RunState {
     return { startedAt: this.startedAt, durationMs: this.now(), steps: { ...this.stepTiming } };
   }
 
+  /** The completed steps' outputs, to resume from. */
+  checkpoint(pipeline: string): Checkpoint {
+    return { pipeline, steps: this.steps.map((step) => step.id), outputs: { ...this.outputs } };
+  }
+
   /** What the run has done so far. */
-  partial(): PartialResult {
-    return { outputs: { ...this.outputs }, usage: this.ledger.snapshot(), timing: this.timing(), trace: [...this.trace] };
+  partial(pipeline: string): PartialResult {
+    return {
+      outputs: { ...this.outputs },
+      usage: this.ledger.snapshot(),
+      timing: this.timing(),
+      trace: [...this.trace],
+      checkpoint: this.checkpoint(pipeline),
+    };
   }
 }
