@@ -45,3 +45,31 @@ export type { RunUsage, Usage } from "./runtime/usage.js";
 export type { Graph, GraphEdge, GraphNode, NodeConfig, NodeKind } from "./graph/graph.js";
 export { renderMermaid, escapeMermaidLabel } from "./graph/mermaid.js";
 export type { MermaidOptions } from "./graph/mermaid.js";
+export { BudgetScope } from "./runtime/budget.js";
+export type { BudgetScopeOptions } from "./runtime/budget.js";
+export { CostBudgetExceededError } from "./runtime/errors.js";
+export type { BudgetScopeKind } from "./runtime/errors.js";
+export type { ModelCallEvent } from "./runtime/events.js";
+export { agent } from "./agents/agent.js";
+export type {
+  Agent,
+  AgentCaller,
+  AgentConfig,
+  AgentInput,
+  AgentOutput,
+  AgentResponse,
+  CallOptions,
+  ToolCallRecord,
+} from "./agents/agent.js";
+export type { AgentStream } from "./agents/internal/stream.js";
+export { tool } from "./agents/tool.js";
+export type { Tool, ToolSet } from "./agents/tool.js";
+export { defaultPrices } from "./agents/pricing.js";
+export type { ModelPrice, PriceTable } from "./agents/pricing.js";
+export {
+  AgentConfigError,
+  AgentMaxTurnsError,
+  AgentOutputError,
+  AgentRequestError,
+  UnknownModelPriceError,
+} from "./agents/errors.js";

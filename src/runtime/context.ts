@@ -1,6 +1,8 @@
 /**
  * What a step function receives.
  */
+import type { Agent, AgentInput, AgentResponse, CallOptions } from "../agents/agent.js";
+import type { AgentStream } from "../agents/internal/stream.js";
 import type { StopRequest } from "./stop.js";
 
 /**
@@ -45,4 +47,27 @@ export interface StepContext<Input, Outputs, Deps extends keyof Outputs, Service
    * ```
    */
   stop<const Payload>(payload: Payload): StopRequest<Payload>;
+  /**
+   * Calls an agent. The request carries this step's signal, its usage and
+   * cost go to the run's ledger under this step, and its worst case is
+   * reserved against every budget in force before it is sent.
+   *
+   * @example
+   * ```ts
+   * .step("extract", async (ctx) => (await ctx.run(extractor, `Extract: ${ctx.input.document}`, { retries: 2 })).output)
+   * ```
+   */
+  run<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): Promise<AgentResponse<Output>>;
+  /**
+   * Calls an agent with streaming: iterate the result for text deltas, await
+   * it for the same response `run` gives, with usage.
+   *
+   * @example
+   * ```ts
+   * const stream = ctx.stream(writer, "Write a haiku");
+   * for await (const delta of stream) process.stdout.write(delta);
+   * const { usage } = await stream;
+   * ```
+   */
+  stream<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): AgentStream<Output>;
 }

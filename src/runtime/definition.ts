@@ -2,6 +2,8 @@
  * The runtime shape of a pipeline as the builder records it. This is the
  * small interface between the builder and the runtime.
  */
+import type OpenAI from "openai";
+import type { PriceTable } from "../agents/pricing.js";
 import type { StandardSchemaV1 } from "../builder/input-schema.js";
 import type { NodeKind } from "../graph/graph.js";
 import type { StepConfig } from "./config.js";
@@ -38,8 +40,12 @@ export interface RunSettings {
   readonly maxConcurrency?: number | undefined;
   /** Interrupt running steps as soon as one step fails, instead of letting unrelated steps finish. */
   readonly failFast?: boolean | undefined;
-  /** A cost budget in USD for the whole run. */
+  /** A cost budget in USD for the whole run: model calls reserve against it, and crossing it interrupts the run. */
   readonly costBudget?: number | undefined;
+  /** The OpenAI client agents use unless they set their own. */
+  readonly client?: OpenAI | undefined;
+  /** Model prices (USD per million tokens) that override or extend the built-in table. */
+  readonly pricing?: PriceTable | undefined;
 }
 
 /** Everything the builder recorded about a pipeline. */

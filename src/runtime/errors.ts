@@ -95,6 +95,39 @@ export class CheckpointMismatchError extends Data.TaggedError("CheckpointMismatc
   }
 }
 
+/** Where a budget was set. */
+export type BudgetScopeKind = "run" | "step" | "batch";
+
+/**
+ * A cost budget was reached: either a model call's worst-case reservation did
+ * not fit in what was left (`refused: true`, nothing was sent), or actual
+ * spend crossed the budget, in which case every in-flight step under it was
+ * interrupted. Never retried.
+ */
+export class CostBudgetExceededError extends Data.TaggedError("CostBudgetExceededError")<{
+  readonly budgetUsd: number;
+  readonly spentUsd: number;
+  readonly scope: BudgetScopeKind;
+  /** The step whose budget this is (for a step budget), else the step whose call hit the budget. */
+  readonly stepId: string | undefined;
+  readonly refused: boolean;
+  /** What the run had done; set when the run rejects with this error. */
+  readonly partial?: PartialResult | undefined;
+}> {
+  /** Budget errors are never retried. */
+  readonly retryable = false;
+  /** A budget error ends the run at once. */
+  readonly endsRun = true;
+
+  override get message(): string {
+    const where = this.scope === "step" ? `step "${this.stepId}"'s budget` : `the ${this.scope}'s budget`;
+    const what = this.refused
+      ? `a model call${this.stepId === undefined ? "" : ` in step "${this.stepId}"`} was refused before sending: its worst-case cost does not fit in what is left of ${where}`
+      : `spend crossed ${where}; in-flight steps under it were interrupted`;
+    return `Cost budget of $${this.budgetUsd} reached ($${this.spentUsd.toFixed(9).replace(/0+$/, "").replace(/\.$/, "")} spent): ${what}. Raise costBudget or set maxTokens lower.`;
+  }
+}
+
 /** Any error a run can end with. */
 export type PipelineError =
   | PipelineDefinitionError
@@ -102,4 +135,5 @@ export type PipelineError =
   | StepExecutionError
   | PipelineTimeoutError
   | PipelineCancelledError
-  | CheckpointMismatchError;
+  | CheckpointMismatchError
+  | CostBudgetExceededError;

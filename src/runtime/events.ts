@@ -51,6 +51,21 @@ export interface StepStopEvent extends EventBase {
   readonly payload: unknown;
 }
 
+/** A model call finished (successfully or not), with what it was billed. */
+export interface ModelCallEvent extends EventBase {
+  readonly type: "call";
+  readonly model: string;
+  /** When the request was sent, in milliseconds since the run started. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** `null` when the model has no known price. */
+  readonly costNanoUsd: number | null;
+  /** The error, when the call failed. */
+  readonly error?: unknown;
+}
+
 /** Any event of a run. */
 export type PipelineEvent =
   | StepStartEvent
@@ -58,4 +73,5 @@ export type PipelineEvent =
   | StepSuccessEvent
   | StepFailureEvent
   | StepSkipEvent
-  | StepStopEvent;
+  | StepStopEvent
+  | ModelCallEvent;

@@ -1,6 +1,7 @@
 /**
  * Options for one run.
  */
+import type { BudgetScope } from "./budget.js";
 import type { DurationInput, StepConfig } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { PipelineEvent } from "./events.js";
@@ -25,6 +26,8 @@ export interface RunOptions<Services = unknown, Ids extends string = string> ext
   readonly steps?: { readonly [Id in Ids]?: StepConfig } | undefined;
   /** Outputs of an earlier run of this pipeline (`result.checkpoint`): those steps are not run again. */
   readonly resume?: Checkpoint | undefined;
+  /** Further budgets this run is charged to and interrupted by, such as a batch's shared budget. */
+  readonly budgets?: ReadonlyArray<BudgetScope> | undefined;
   /** The application services the steps read from `ctx.services`. */
   readonly services?: Services | undefined;
 }

@@ -7,8 +7,11 @@ import { Cause, Effect } from "effect";
 import type { StandardSchemaV1 } from "../builder/input-schema.js";
 import { toMillis } from "./config.js";
 import type { PipelineDefinition } from "./definition.js";
+import type { PriceTable } from "../agents/pricing.js";
+import { BudgetScope } from "./budget.js";
 import {
   CheckpointMismatchError,
+  CostBudgetExceededError,
   PipelineCancelledError,
   PipelineDefinitionError,
   PipelineInputError,
@@ -55,6 +58,11 @@ const validateInput = (definition: PipelineDefinition, input: unknown): Effect.E
   });
 };
 
+const mergePricing = (...tables: ReadonlyArray<PriceTable | undefined>): PriceTable | undefined => {
+  const present = tables.filter((table) => table !== undefined);
+  return present.length === 0 ? undefined : Object.assign({}, ...present);
+};
+
 const definitionError = (definition: PipelineDefinition, error: unknown) =>
   new PipelineDefinitionError({ pipeline: definition.name, problem: error instanceof Error ? error.message : String(error) });
 
@@ -84,8 +92,11 @@ export const runPipeline = (
     let plan: ReturnType<typeof compilePlan>;
     let timeoutMs: number | undefined;
     let maxConcurrency: number | undefined;
+    let runBudget: BudgetScope | undefined;
     try {
       plan = compilePlan(definition, options);
+      const costBudget = options.costBudget ?? definition.settings.costBudget;
+      runBudget = costBudget === undefined ? undefined : new BudgetScope({ limitUsd: costBudget, scope: "run" });
       timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, "run timeout");
       maxConcurrency = positiveInteger(options.maxConcurrency ?? definition.settings.maxConcurrency, "maxConcurrency");
     } catch (error) {
@@ -99,7 +110,19 @@ export const runPipeline = (
     }
     return Effect.flatMap(validateInput(definition, input), (parsed) => {
       const state = new RunState(plan, options.onEvent, resume?.outputs);
-      const scope: RunScope = { pipeline: definition.name, input: parsed, services: options.services ?? {}, state };
+      const budgets = [...(runBudget === undefined ? [] : [runBudget]), ...(options.budgets ?? [])];
+      const scope: RunScope = {
+        pipeline: definition.name,
+        input: parsed,
+        services: options.services ?? {},
+        state,
+        client: options.client ?? definition.settings.client,
+        pricing: mergePricing(definition.settings.pricing, options.pricing),
+        budgets,
+        stepBudgets: new Map(),
+      };
+      const withPartial = (error: CostBudgetExceededError) =>
+        new CostBudgetExceededError({ ...error, partial: state.partial(definition.name) });
       let steps: Effect.Effect<void, PipelineError> = runSteps(scope, {
         maxConcurrency,
         failFast,
@@ -112,14 +135,22 @@ export const runPipeline = (
           orElse: () => Effect.fail(new PipelineTimeoutError({ pipeline: definition.name, timeoutMs: ms, partial: state.partial(definition.name) })),
         });
       }
+      if (budgets.length > 0) {
+        const crossed = Effect.callback<never, PipelineError>((resume) => {
+          const unsubscribe = budgets.map((budget) => budget.onBreach((error) => resume(Effect.fail(withPartial(error)))));
+          return Effect.sync(() => unsubscribe.forEach((stop) => stop()));
+        });
+        steps = Effect.raceFirst(steps, crossed);
+      }
       const signal = options.signal;
       if (signal !== undefined) {
         const cancelled = () =>
           new PipelineCancelledError({ pipeline: definition.name, reason: signal.reason, partial: state.partial(definition.name) });
         steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
       }
-      return Effect.flatMap(steps, () => {
+      return Effect.flatMap(steps, (): Effect.Effect<UntypedResult, PipelineError> => {
         const failure = state.failure;
+        if (failure?.cause instanceof CostBudgetExceededError) return Effect.fail(withPartial(failure.cause));
         if (failure !== undefined) {
           return Effect.fail(
             new StepExecutionError({

@@ -4,6 +4,7 @@
  */
 import type { Effect } from "effect";
 import { edgesOf, findDefinitionProblem, type Graph, type GraphNode, type NodeConfig } from "../../graph/graph.js";
+import { factsOf } from "../../graph/facts.js";
 import { renderMermaid } from "../../graph/mermaid.js";
 import { toMillis, type StepConfig } from "../../runtime/config.js";
 import type { PipelineDefinition, RuntimeStepContext, StepDefinition } from "../../runtime/definition.js";
@@ -19,19 +20,7 @@ interface RawStepOptions extends StepConfig {
   readonly when?: (context: RuntimeStepContext) => boolean;
 }
 
-/** Facts a step function can carry about itself, for the graph (agents and sub-pipelines set them). */
-export const stepFacts: unique symbol = Symbol.for("stepgraph/stepFacts");
-
-/** What a step function may declare under {@link stepFacts}. */
-export interface StepFacts {
-  readonly kind: GraphNode["kind"];
-  readonly model?: string | undefined;
-  readonly pipeline?: string | undefined;
-  readonly routes?: ReadonlyArray<string> | undefined;
-}
-
-const factsOf = (run: StepFunction): StepFacts | undefined =>
-  (run as StepFunction & { [stepFacts]?: StepFacts })[stepFacts];
+export { stepFacts, type StepFacts } from "../../graph/facts.js";
 
 const durationMs = (value: StepConfig["timeout"], what: string): number | undefined =>
   value === undefined ? undefined : toMillis(value, what);

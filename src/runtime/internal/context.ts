@@ -2,7 +2,13 @@
  * The object a step function receives. Its AbortSignal is created only when a
  * step reads it, so steps that never look at it pay nothing.
  */
+import type { Agent, AgentInput, AgentResponse, CallOptions } from "../../agents/agent.js";
+import { completeAgent } from "../../agents/internal/complete.js";
+import { streamAgent, type AgentStream } from "../../agents/internal/stream.js";
+import type { PriceTable } from "../../agents/pricing.js";
+import { BudgetScope } from "../budget.js";
 import type { RuntimeStepContext } from "../definition.js";
+import type { ModelCallHost } from "../host.js";
 import { stopRequest, type StopRequest } from "../stop.js";
 import type { CompiledStep } from "./plan.js";
 import { StepStatus, type RunState } from "./state.js";
@@ -13,17 +19,31 @@ export interface RunScope {
   readonly input: unknown;
   readonly services: unknown;
   readonly state: RunState;
+  readonly client: unknown;
+  readonly pricing: PriceTable | undefined;
+  /** Budgets every step's calls are charged to: the run's own and any shared ones. */
+  readonly budgets: ReadonlyArray<BudgetScope>;
+  /** Each step's own budget, made on first use. */
+  readonly stepBudgets: Map<string, BudgetScope>;
 }
+
+/** The key under which a context exposes its run scope to sub-pipelines (stepgraph-internal). */
+export const runScopeKey: unique symbol = Symbol.for("stepgraph/runScope");
 
 /** A step attempt's context. */
 export class AttemptContext implements RuntimeStepContext {
   private controller: AbortController | undefined;
+  private modelHost: ModelCallHost | undefined;
 
   constructor(
     readonly scope: RunScope,
     readonly step: CompiledStep,
     readonly attempt: number,
   ) {}
+
+  get [runScopeKey](): RunScope {
+    return this.scope;
+  }
 
   get input(): unknown {
     return this.scope.input;
@@ -44,7 +64,7 @@ export class AttemptContext implements RuntimeStepContext {
 
   dep(id: string): unknown {
     this.assertDeclared(id, "dep");
-    if (this.scope.state.status[this.step.deps[this.indexOfDep(id)]!] !== StepStatus.Succeeded) {
+    if (this.scope.state.status[this.step.deps[this.step.definition.after.indexOf(id)]!] !== StepStatus.Succeeded) {
       throw new Error(
         `Step "${this.step.id}" read ctx.dep("${id}"), but "${id}" was skipped by its \`when\` condition. Use ctx.depOrUndefined("${id}") for a step that may be skipped.`,
       );
@@ -61,13 +81,46 @@ export class AttemptContext implements RuntimeStepContext {
     return stopRequest(payload);
   }
 
+  run<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): Promise<AgentResponse<Output>> {
+    return completeAgent(agent, this.host(), input, options);
+  }
+
+  stream<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): AgentStream<Output> {
+    return streamAgent(agent, this.host(), input, options);
+  }
+
   /** Aborts the signal, if anyone asked for it. */
   abort(reason: unknown): void {
     this.controller?.abort(reason);
   }
 
-  private indexOfDep(id: string): number {
-    return this.step.definition.after.indexOf(id);
+  private host(): ModelCallHost {
+    if (this.modelHost !== undefined) return this.modelHost;
+    const { scope, step } = this;
+    const state = scope.state;
+    const limit = step.config.costBudget;
+    let budgets = scope.budgets;
+    if (limit !== undefined) {
+      let own = scope.stepBudgets.get(step.id);
+      if (own === undefined) {
+        own = new BudgetScope({ limitUsd: limit, scope: "step", stepId: step.id });
+        own.onBreach((error) => this.abort(error));
+        scope.stepBudgets.set(step.id, own);
+      }
+      budgets = [...budgets, own];
+    }
+    const signal = this.signal;
+    this.modelHost = {
+      stepId: step.id,
+      signal,
+      client: scope.client,
+      pricing: scope.pricing,
+      budgets,
+      now: () => state.now(),
+      record: (record) => state.ledger.record({ ...record, stepId: step.id }),
+      emit: (event) => state.emit({ type: "call", stepId: step.id, at: state.now(), ...event }),
+    };
+    return this.modelHost;
   }
 
   private assertDeclared(id: string, method: string): void {

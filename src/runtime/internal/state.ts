@@ -20,6 +20,10 @@ export interface StepFailure {
 /** Why the run must end before every step has settled. */
 export type RunAbort = { readonly kind: "failFast" } | { readonly kind: "stop"; readonly stepId: string; readonly payload: unknown };
 
+/** Whether an error ends the whole run at once (budget errors do). */
+const endsRun = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && (error as { endsRun?: unknown }).endsRun === true;
+
 /** One run's bookkeeping. */
 export class RunState {
   readonly outputs: Record<string, unknown> = {};
@@ -116,6 +120,7 @@ export class RunState {
     this.settled++;
     this.running--;
     this.failure ??= { stepId: step.id, cause, attempts };
+    if (endsRun(cause)) this.abort ??= { kind: "failFast" };
     this.emit({ type: "failure", stepId: step.id, attempts, error: cause, at: end });
     this.skipDownstream(step);
   }

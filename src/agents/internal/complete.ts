@@ -1,0 +1,144 @@
+/**
+ * One agent call: the tool-call loop over chat-completion requests, each
+ * request under the call's timeout and retry policy, with every billed
+ * request accounted.
+ */
+import { Cause, Effect, Exit } from "effect";
+import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { toMillis } from "../../runtime/config.js";
+import type { ModelCallHost } from "../../runtime/host.js";
+import { withRetries } from "../../runtime/retry.js";
+import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
+import type { Agent, AgentInput, AgentResponse, CallOptions, ToolCallRecord } from "../agent.js";
+import { AgentMaxTurnsError, AgentOutputError, AgentRequestError } from "../errors.js";
+import { RequestBilling, tokensOf } from "./billing.js";
+import { toAgentError } from "./errors.js";
+import { clientFor, initialMessages, requestBase, requestOptions, requestTexts, type RequestBase } from "./request.js";
+import { runToolCalls } from "./tools.js";
+
+const DEFAULT_MAX_TURNS = 8;
+
+/** Parses and validates the reply text against the agent's output schema. */
+export const parseOutput = (agent: Agent<unknown>, text: string): unknown => {
+  const schema = agent.config.output;
+  if (schema === undefined) return text;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AgentOutputError({
+      model: agent.model,
+      text,
+      issues: [{ message: `not JSON (${error instanceof Error ? error.message : String(error)})` }],
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new AgentOutputError({
+      model: agent.model,
+      text,
+      issues: parsed.error.issues.map((issue) => ({ message: issue.message, path: issue.path })),
+    });
+  }
+  return parsed.data;
+};
+
+/** Sends one request and accounts for it. Usage of a billed response is recorded even if its output is then rejected. */
+const sendRequest = async (
+  agent: Agent<unknown>,
+  host: ModelCallHost,
+  base: RequestBase,
+  messages: ChatCompletionMessageParam[],
+  signal: AbortSignal,
+): Promise<{ completion: ChatCompletion; usage: Usage }> => {
+  const billing = await RequestBilling.open(
+    host,
+    agent.model,
+    [host.pricing, agent.config.pricing],
+    requestTexts(base, messages),
+    messages.length,
+    base.max_completion_tokens ?? undefined,
+  );
+  let completion: ChatCompletion;
+  try {
+    completion = await clientFor(agent, host.client).chat.completions.create({ ...base, messages }, requestOptions(signal));
+  } catch (error) {
+    billing.fail(error);
+    throw toAgentError(agent.model, error);
+  }
+  return { completion, usage: billing.settle(tokensOf(completion.usage)) };
+};
+
+/** Runs `attempt` under the call's timeout and retries. */
+export const withCallPolicy = <A>(
+  agent: Agent<unknown>,
+  host: ModelCallHost,
+  options: CallOptions,
+  attempt: (signal: AbortSignal) => Promise<A>,
+): Promise<A> => {
+  const timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, `Call to "${agent.model}" timeout`);
+  let attempts = 0;
+  let once: Effect.Effect<A, unknown> = Effect.tryPromise({
+    try: (signal) => {
+      attempts++;
+      return attempt(AbortSignal.any([signal, host.signal]));
+    },
+    catch: (error) => error,
+  });
+  if (timeoutMs !== undefined) {
+    once = Effect.timeoutOrElse(once, {
+      duration: timeoutMs,
+      orElse: () =>
+        Effect.fail(
+          new AgentRequestError({
+            model: agent.model,
+            status: undefined,
+            retryable: true,
+            retryAfterMs: undefined,
+            detail: `no response within the call's timeout of ${timeoutMs} ms`,
+          }),
+        ),
+    });
+  }
+  const retries = options.retries ?? 0;
+  const retryDelayMs = options.retryDelay === undefined ? 100 : toMillis(options.retryDelay, `Call to "${agent.model}" retryDelay`);
+  const policy = withRetries(once, { retries, retryDelayMs, attempts: () => attempts });
+  return Effect.runPromiseExit(policy, { signal: host.signal }).then((exit) => {
+    if (Exit.isSuccess(exit)) return exit.value;
+    throw Cause.squash(exit.cause);
+  });
+};
+
+/** Calls an agent: the tool loop, structured output, and usage over every request. */
+export const completeAgent = async <Output>(
+  agent: Agent<Output>,
+  host: ModelCallHost,
+  input: AgentInput,
+  options: CallOptions = {},
+): Promise<AgentResponse<Output>> => {
+  const untyped = agent as Agent<unknown>;
+  const base = requestBase(untyped, options);
+  const messages = initialMessages(untyped, input);
+  const maxTurns = agent.config.maxTurns ?? DEFAULT_MAX_TURNS;
+  const toolCalls: ToolCallRecord[] = [];
+  let usage = emptyUsage;
+  for (let turn = 1; turn <= maxTurns; turn++) {
+    const reply = await withCallPolicy(untyped, host, options, async (signal) => {
+      const sent = await sendRequest(untyped, host, base, messages, signal);
+      usage = addUsage(usage, sent.usage);
+      const message = sent.completion.choices[0]?.message;
+      if (message?.tool_calls !== undefined && message.tool_calls.length > 0) return { message, output: undefined };
+      const text = message?.content ?? "";
+      return { message, text, output: parseOutput(untyped, text) };
+    });
+    const message = reply.message;
+    if (message?.tool_calls !== undefined && message.tool_calls.length > 0) {
+      messages.push({ role: "assistant", content: message.content ?? null, tool_calls: message.tool_calls });
+      messages.push(...(await runToolCalls(untyped, message.tool_calls, host.signal, toolCalls)));
+      continue;
+    }
+    const text = "text" in reply ? (reply.text ?? "") : "";
+    return { output: reply.output as Output, text, usage, model: agent.model, turns: turn, toolCalls };
+  }
+  throw new AgentMaxTurnsError({ model: agent.model, maxTurns });
+};

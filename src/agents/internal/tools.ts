@@ -1,0 +1,51 @@
+/**
+ * Runs the tool calls a model asked for, validating their arguments.
+ */
+import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
+import type { Agent, ToolCallRecord } from "../agent.js";
+
+const describe = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? String(value));
+
+/**
+ * Runs each call and returns the tool messages to send back. Unknown tools
+ * and invalid arguments are answered with an error message so the model can
+ * correct itself; errors thrown by a tool's `execute` fail the call.
+ */
+export const runToolCalls = async (
+  agent: Agent<unknown>,
+  calls: ReadonlyArray<ChatCompletionMessageToolCall>,
+  signal: AbortSignal,
+  records: ToolCallRecord[],
+): Promise<ChatCompletionMessageParam[]> => {
+  const replies: ChatCompletionMessageParam[] = [];
+  for (const call of calls) {
+    if (call.type !== "function") {
+      replies.push({ role: "tool", tool_call_id: call.id, content: `Error: unsupported tool call type "${call.type}".` });
+      continue;
+    }
+    const name = call.function.name;
+    const definition = agent.config.tools?.[name];
+    if (definition === undefined) {
+      const known = Object.keys(agent.config.tools ?? {}).join(", ");
+      replies.push({ role: "tool", tool_call_id: call.id, content: `Error: there is no tool "${name}". Tools: ${known}.` });
+      continue;
+    }
+    let args: unknown;
+    try {
+      args = JSON.parse(call.function.arguments || "{}");
+    } catch {
+      replies.push({ role: "tool", tool_call_id: call.id, content: "Error: the arguments are not valid JSON." });
+      continue;
+    }
+    const parsed = definition.parameters.safeParse(args);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+      replies.push({ role: "tool", tool_call_id: call.id, content: `Error: invalid arguments (${issues}).` });
+      continue;
+    }
+    const result = await definition.execute(parsed.data, { signal });
+    records.push({ name, arguments: parsed.data, result });
+    replies.push({ role: "tool", tool_call_id: call.id, content: describe(result) });
+  }
+  return replies;
+};

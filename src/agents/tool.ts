@@ -1,0 +1,33 @@
+/**
+ * Tools an agent's model may call.
+ */
+import type { z } from "zod";
+
+/** A tool: a description for the model, a zod schema for its arguments, and the function that runs it. */
+export interface Tool<Parameters extends z.ZodType = z.ZodType, Result = unknown> {
+  readonly description: string;
+  readonly parameters: Parameters;
+  /** Runs the tool with validated arguments. `signal` aborts when the step is interrupted. */
+  readonly execute: (args: z.output<Parameters>, context: { readonly signal: AbortSignal }) => Result | Promise<Result>;
+}
+
+/** Tools by the name the model calls them with. */
+export type ToolSet = Readonly<Record<string, Tool>>;
+
+/**
+ * Defines a tool. Arguments the model sends are validated with `parameters`;
+ * invalid arguments are sent back to the model as the tool's result so it can
+ * correct them.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * const weather = tool({
+ *   description: "Current weather for a city",
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: async ({ city }) => `22 degrees in ${city}`,
+ * });
+ * ```
+ */
+export const tool = <Parameters extends z.ZodType, Result>(definition: Tool<Parameters, Result>): Tool<Parameters, Result> =>
+  definition;
