@@ -116,8 +116,14 @@ export class CostBudgetExceededError extends Data.TaggedError("CostBudgetExceede
 }> {
   /** Budget errors are never retried. */
   readonly retryable = false;
-  /** A budget error ends the run at once. */
-  readonly endsRun = true;
+  /**
+   * Crossing a budget ends the run at once, interrupting in-flight steps. A
+   * refusal does not: steps already running finish (their calls are
+   * reserved, so they cannot overspend), then the run rejects with it.
+   */
+  get endsRun(): boolean {
+    return !this.refused;
+  }
 
   override get message(): string {
     const where = this.scope === "step" ? `step "${this.stepId}"'s budget` : `the ${this.scope}'s budget`;

@@ -56,9 +56,10 @@ export class RequestBilling {
   /** Settles to the billed tokens, records them, and returns the request's usage. Throws if a budget was crossed. */
   settle(tokens: TokenCounts): Usage {
     const cost = this.price === undefined ? null : costNanoUsd(this.price, tokens);
-    this.reservation?.settle(cost);
+    // Record before settling: settling may cross a budget, and the error then reports the ledger.
     this.host.record({ model: this.model, ...tokens, costNanoUsd: cost });
     this.emit(tokens, cost, undefined);
+    this.reservation?.settle(cost);
     for (const budget of this.host.budgets) if (budget.breach !== undefined) throw budget.breach;
     return addUsage(emptyUsage, {
       ...tokens,
