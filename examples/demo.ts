@@ -1,0 +1,98 @@
+/**
+ * `npm run demo`: runs the document pipeline with the real OpenAI SDK, against
+ * the local OpenAI-compatible server when OPENAI_API_KEY is unset, or against
+ * the real API when it is set. Prints the outputs, a usage and cost table, and
+ * a timeline showing which steps ran in parallel.
+ */
+import OpenAI from "openai";
+import type { RunUsage, RunTiming } from "../src/index.js";
+import { startMockOpenAI, type MockOpenAIOptions } from "../src/testing/index.js";
+import { documentPipeline } from "./document.js";
+
+const DOCUMENT =
+  "Apple announced the M5 chip in Cupertino on Tuesday. Tim Cook said TSMC will build it in Arizona, and analysts at Morgan Stanley expect strong demand.";
+
+const pad = (text: string, width: number) => text.padEnd(width).slice(0, width);
+
+/** A table of tokens and cost per step, and the run's total. */
+export const usageTable = (usage: RunUsage): string => {
+  const money = (usd: number | null) => (usd === null ? "unknown" : `$${usd.toFixed(6)}`);
+  const rows = Object.entries(usage.byStep).map(
+    ([step, stepUsage]) =>
+      `${pad(step, 16)} ${String(stepUsage.calls).padStart(5)} ${String(stepUsage.inputTokens).padStart(7)} ${String(stepUsage.outputTokens).padStart(7)}  ${money(stepUsage.costUsd)}`,
+  );
+  return [
+    `${pad("step", 16)} calls   input  output  cost`,
+    ...rows,
+    `${pad("total", 16)} ${String(usage.calls).padStart(5)} ${String(usage.inputTokens).padStart(7)} ${String(usage.outputTokens).padStart(7)}  ${money(usage.costUsd)}`,
+  ].join("\n");
+};
+
+/** One bar per step on a shared time axis: overlapping bars ran in parallel. */
+export const timeline = (timing: RunTiming, width = 50): string => {
+  const scale = width / Math.max(timing.durationMs, 1);
+  return Object.entries(timing.steps)
+    .map(([step, span]) => {
+      const start = Math.round(span.start * scale);
+      const length = Math.max(1, Math.round(span.durationMs * scale));
+      return `${pad(step, 16)} ${" ".repeat(start)}${"█".repeat(length)} ${Math.round(span.durationMs)} ms`;
+    })
+    .join("\n");
+};
+
+/** Canned answers for the two free-text agents, so the offline report reads like one. */
+const offlineAnswers: MockOpenAIOptions["routes"] = [
+  {
+    systemPrompt: /classify/i,
+    respond: (request) => {
+      const prompt = String(request.messages.at(-1)?.content ?? "").toLowerCase();
+      const category = /invoice|amount due/.test(prompt) ? "invoice" : /announced|said|reported/.test(prompt) ? "news" : "other";
+      return { json: { category } };
+    },
+  },
+  {
+    systemPrompt: /background/i,
+    respond: (request) => {
+      const prompt = String(request.messages.at(-1)?.content ?? "");
+      const entities = prompt.replace(/^Background on: /, "").split(", ");
+      return { content: entities.map((entity) => `${entity}: mentioned in the source document.`).join("\n") };
+    },
+  },
+  {
+    systemPrompt: /report/i,
+    respond: (request) => {
+      const prompt = String(request.messages.at(-1)?.content ?? "");
+      const category = /Category: (\w+)/.exec(prompt)?.[1] ?? "unknown";
+      const count = (prompt.match(/mentioned in the source document/g) ?? []).length;
+      return {
+        content: `This ${category} document names ${count} entities. Market data was found for each of them. No follow-up is needed.`,
+      };
+    },
+  },
+];
+
+export const main = async (): Promise<void> => {
+  const live = process.env.OPENAI_API_KEY !== undefined && process.env.OPENAI_API_KEY !== "";
+  const server = live ? undefined : await startMockOpenAI({ latencyMs: 150, routes: offlineAnswers });
+  const client = server
+    ? new OpenAI({ baseURL: server.url, apiKey: "local", maxRetries: 0 })
+    : new OpenAI({ maxRetries: 0 });
+  try {
+    console.log(live ? "Running against the OpenAI API." : `Running against the local OpenAI-compatible server at ${server!.url}.`);
+    const result = await documentPipeline.run({ document: DOCUMENT }, { client });
+    console.log("\nEntities:", result.outputs.extract.entities.join(", "));
+    console.log("Category:", result.outputs.classify.category);
+    console.log("Report:  ", result.output);
+    console.log(`\n${usageTable(result.usage)}`);
+    console.log(`\nTimeline (${Math.round(result.timing.durationMs)} ms):\n${timeline(result.timing)}`);
+  } finally {
+    await server?.close();
+  }
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,24 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../examples/demo.js";
+
+describe("the demo", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("runs the document pipeline against the local server and prints usage and a timeline", async () => {
+    const key = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void lines.push(parts.join(" ")));
+    try {
+      await main();
+    } finally {
+      if (key !== undefined) process.env.OPENAI_API_KEY = key;
+    }
+    const printed = lines.join("\n");
+    expect(printed).toContain("local OpenAI-compatible server");
+    expect(printed).toContain("Category: news");
+    expect(printed).toMatch(/Report: +This news document names 8 entities/);
+    expect(printed).toMatch(/total +4 /);
+    expect(printed).toMatch(/lookupMarket +\s+█+/);
+  });
+});
