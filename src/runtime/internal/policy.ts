@@ -2,31 +2,18 @@
  * Wraps a step's attempts in its timeout and retry policy. A step with
  * neither runs its single attempt with no wrapper at all.
  */
-import { Duration, Effect, Schedule } from "effect";
+import { Effect } from "effect";
 import { StepTimeoutError } from "../errors.js";
+import { withRetries } from "../retry.js";
 import { runAttempt } from "./attempt.js";
 import type { RunScope } from "./context.js";
 import type { CompiledStep } from "./plan.js";
 
-/** A step's outcome: its output and how many attempts it took, or the last error. */
+/** A step's attempts as one effect, and how many attempts have started so far. */
 export interface StepRun {
   readonly effect: Effect.Effect<unknown, unknown>;
-  /** How many attempts have started so far. */
   attempts(): number;
 }
-
-/**
- * Whether an error may be retried. Errors say so themselves with a boolean
- * `retryable` property (agent errors do); anything else is retried.
- */
-export const isRetryable = (error: unknown): boolean =>
-  !(typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === false);
-
-/** A delay an error asks for (e.g. an HTTP 429's Retry-After), in milliseconds. */
-const requestedDelayMs = (error: unknown): number => {
-  const value = typeof error === "object" && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
-};
 
 /**
  * Builds the effect that runs `step` with its timeout and retries. `deadline`
@@ -46,21 +33,13 @@ export const runWithPolicy = (scope: RunScope, step: CompiledStep, deadline: num
       orElse: () => Effect.fail(new StepTimeoutError({ stepId: step.id, timeoutMs, attempt: current })),
     });
   });
-  if (retries === 0) return { effect: once, attempts: () => attempt };
-  const backoff = Schedule.exponential(retryDelayMs).pipe(
-    Schedule.jittered,
-    Schedule.modifyDelay((metadata) => {
-      const error: unknown = metadata.input;
-      if (attempt > retries || !isRetryable(error)) return Effect.fail(error);
-      const delayMs = Math.max(Duration.toMillis(metadata.duration), requestedDelayMs(error));
-      const at = scope.state.now();
-      if (deadline !== undefined && at + delayMs >= deadline) return Effect.fail(error);
-      scope.state.emit({ type: "retry", stepId: step.id, attempt, delayMs, error, at });
-      return Effect.succeed(delayMs);
-    }),
-  );
-  // The delay step decides everything (attempts left, retryable, deadline), so
-  // a retry event is emitted only for a retry that really happens.
-  const effect = Effect.retry(once, backoff);
+  const { state } = scope;
+  const effect = withRetries(once, {
+    retries,
+    retryDelayMs,
+    attempts: () => attempt,
+    allow: (delayMs) => deadline === undefined || state.now() + delayMs < deadline,
+    onRetry: (error, delayMs) => state.emit({ type: "retry", stepId: step.id, attempt, delayMs, error, at: state.now() }),
+  });
   return { effect, attempts: () => attempt };
 };
