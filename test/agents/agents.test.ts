@@ -178,4 +178,28 @@ describe("agents over the OpenAI SDK", () => {
     );
     expect((await p.run()).usage.costNanoUsd).toBe(1000 * 100 + 100 * 200);
   });
+
+  it("totals exactly what the server billed across retries, timeouts, bad output and failures", async () => {
+    const classifier = agent({ model: "gpt-4o-mini", output: z.object({ label: z.string() }) });
+    mock.server.failNext(1, { type: "status", status: 500 });
+    mock.server.script(
+      { content: "{oops", usage: { inputTokens: 31, outputTokens: 4 } },
+      { json: { label: "x" }, latencyMs: 2000 },
+      { json: { label: "y" }, usage: { inputTokens: 17, outputTokens: 6 } },
+      { json: { label: "z" }, usage: { inputTokens: 19, outputTokens: 7 } },
+    );
+    const p = pipeline("exact", { client: mock.client })
+      .step("first", { retries: 4, retryDelay: 1 }, async (ctx) =>
+        (await ctx.run(classifier, "first", { timeout: 100 })).output.label,
+      )
+      .step("second", { after: ["first"] }, async (ctx) => (await ctx.run(classifier, "second")).output.label);
+    const result = await p.run();
+    expect(result.outputs).toEqual({ first: "y", second: "z" });
+    await mock.server.idle();
+    const billed = mock.server.totalBilled();
+    expect(mock.server.requests).toHaveLength(5);
+    expect(result.usage).toMatchObject({ inputTokens: billed.inputTokens, outputTokens: billed.outputTokens, calls: 3 });
+    expect(result.usage.costNanoUsd).toBe(gpt4oMiniCost(billed.inputTokens, billed.outputTokens));
+    expect(result.trace.filter((event) => event.type === "call")).toHaveLength(5);
+  });
 });
