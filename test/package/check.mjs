@@ -1,0 +1,36 @@
+// Checks the built package the way users load it: ESM import and CJS require of
+// both entry points, through the package's own `exports` map.
+import { createRequire } from "node:module";
+import assert from "node:assert/strict";
+
+const require = createRequire(import.meta.url);
+const esm = await import("stepgraph");
+const cjs = require("stepgraph");
+const esmTesting = await import("stepgraph/testing");
+const cjsTesting = require("stepgraph/testing");
+
+for (const [format, library, testing] of [
+  ["esm", esm, esmTesting],
+  ["cjs", cjs, cjsTesting],
+]) {
+  assert.equal(typeof library.pipeline, "function", `${format}: pipeline is exported`);
+  assert.equal(typeof library.agent, "function", `${format}: agent is exported`);
+  assert.equal(typeof testing.startMockOpenAI, "function", `${format}: startMockOpenAI is exported`);
+  const OpenAI = (await import("openai")).default;
+  const server = await testing.startMockOpenAI();
+  try {
+    const client = new OpenAI({ baseURL: server.url, apiKey: "test", maxRetries: 0 });
+    const writer = library.agent({ model: "gpt-4o-mini", maxTokens: 50 });
+    const p = library
+      .pipeline("smoke", { client, costBudget: 1 })
+      .step("a", () => 20)
+      .step("b", { after: ["a"] }, (ctx) => ctx.dep("a") + 1)
+      .step("c", { after: ["b"] }, writer.asStep((ctx) => `Say ${ctx.dep("b")}`));
+    const result = await p.run();
+    assert.equal(result.outputs.b, 21, `${format}: the pipeline runs`);
+    assert.equal(result.usage.calls, 1, `${format}: the agent call is accounted`);
+  } finally {
+    await server.close();
+  }
+}
+console.log("package check: ESM and CJS entry points load and run");
