@@ -44,6 +44,8 @@ export type { StopRequest } from "./runtime/stop.js";
 export type { RunUsage, Usage } from "./runtime/usage.js";
 export type { Graph, GraphEdge, GraphNode, NodeConfig, NodeKind } from "./graph/graph.js";
 export { renderMermaid, escapeMermaidLabel } from "./graph/mermaid.js";
+export { renderMarkdown, escapeMarkdown } from "./graph/markdown.js";
+export type { MarkdownOptions } from "./graph/markdown.js";
 export type { MermaidOptions } from "./graph/mermaid.js";
 export { BudgetScope } from "./runtime/budget.js";
 export type { BudgetScopeOptions } from "./runtime/budget.js";

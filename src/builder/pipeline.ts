@@ -10,6 +10,8 @@ import type { RunSettings } from "../runtime/definition.js";
 import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
+import type { BatchInputs, BatchOptions, BatchOutcome } from "../flow/batch.js";
+import type { AsStepArgs, SubStepContext, SubStepReturn } from "../flow/types.js";
 import type { StandardSchemaV1 } from "./input-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
@@ -86,6 +88,32 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
   >;
 
   /**
+   * Adds a step with options but no dependencies (timeout, retries, a
+   * condition, ...). This overload comes before the one with `after` on
+   * purpose: with no `after` to infer from, that one would leave its
+   * dependency type unresolved and `agent.asStep((ctx) => …)` would lose the
+   * type of `ctx`.
+   *
+   * @example
+   * ```ts
+   * pipeline<{ text: string }>("p").step("words", { timeout: "1 second" }, (ctx) => ctx.input.text.split(" "));
+   * ```
+   */
+  step<Id extends string, Returned, Condition extends boolean = never>(
+    id: NewStepId<Id, Outputs>,
+    options: StepOptions<undefined, (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Returned,
+  ): Pipeline<
+    Input,
+    Parsed,
+    Outputs & Entry<Id, StepOutput<Returned>>,
+    StepOutput<Returned>,
+    Services,
+    Skippable | SkippableIf<Condition, Id>,
+    Stop | StopPayload<Returned>
+  >;
+
+  /**
    * Adds a step that waits for the steps in `after` (ids of earlier steps
    * only, so a cycle cannot be written) and reads them with `ctx.dep`.
    *
@@ -100,10 +128,10 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Id extends string,
     const After extends ReadonlyArray<StepIds<Outputs>>,
     Returned,
-    Condition extends ((ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => boolean) | undefined = undefined,
+    Condition extends boolean = never,
   >(
     id: NewStepId<Id, Outputs>,
-    options: StepOptions<After, Condition>,
+    options: StepOptions<After, (ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => Condition>,
     run: (ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
@@ -155,6 +183,73 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     input: Input,
     ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
   ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>;
+
+  /**
+   * Runs the pipeline once per input, `concurrency` runs at a time (default
+   * 10), and resolves to one outcome per input in input order:
+   * `{ ok: true, index, result }` or `{ ok: false, index, error }`. A failed
+   * input does not stop the batch unless `stopOnError` is set.
+   *
+   * Inputs may be an array, any iterable or an async iterable; they are
+   * pulled only as runs finish, so at most `concurrency` are held at once.
+   * When the batch stops early (`stopOnError`, its `costBudget`, its
+   * `signal`), no further input is pulled, runs in flight are interrupted and
+   * reported as failed, and the outcomes end with the last input started.
+   * The outcomes are kept until the batch ends; for inputs too many to keep
+   * the results of, use {@link Pipeline.stream}, whose memory stays flat.
+   *
+   * @example
+   * ```ts
+   * const outcomes = await p.runMany(documents, { concurrency: 20, onProgress: (p) => console.log(p.done) });
+   * for (const outcome of outcomes) if (!outcome.ok) console.error(outcome.index, outcome.error.message);
+   * ```
+   */
+  runMany(
+    inputs: BatchInputs<Input>,
+    ...options: OptionsArgs<BatchOptions<Services, StepIds<Outputs>>, Services>
+  ): Promise<Array<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>>;
+
+  /**
+   * Like {@link Pipeline.runMany}, but yields each outcome as its run finishes
+   * (completion order; `index` says which input it was). Iterating starts the
+   * batch; a slow reader slows the pulling of inputs, and leaving the loop
+   * early stops the batch and interrupts the runs in flight. Nothing is kept
+   * after it is yielded, so memory stays flat however many inputs there are.
+   *
+   * @example
+   * ```ts
+   * for await (const outcome of p.stream(readLines("inputs.jsonl"), { concurrency: 50 })) {
+   *   if (outcome.ok) await save(outcome.index, outcome.result.output);
+   * }
+   * ```
+   */
+  stream(
+    inputs: BatchInputs<Input>,
+    ...options: OptionsArgs<BatchOptions<Services, StepIds<Outputs>>, Services>
+  ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
+
+  /**
+   * This whole pipeline as one step of another: pass the result to `.step`.
+   * `toInput` builds this pipeline's input from the step's context (typed by
+   * the surrounding `.step`, so `ctx.dep` sees its `after` ids); the step's
+   * output is this pipeline's output.
+   *
+   * The sub-run gets the step's signal (interrupting the step interrupts it),
+   * services and budgets; its usage counts under the step in the parent's
+   * usage; its events appear in the parent's trace as `"<step>/<sub-step>"`.
+   * If it stops early, the parent stops too, with the same payload (resuming
+   * the parent runs the sub-pipeline again from its start). If it fails, the
+   * step fails with its error.
+   *
+   * @example
+   * ```ts
+   * const enrich = pipeline<{ text: string }>("enrich").step("tags", (ctx) => ctx.input.text.split(" "));
+   * pipeline<{ doc: string }>("doc")
+   *   .step("classify", (ctx) => (ctx.input.doc.length > 100 ? "long" : "short"))
+   *   .step("enrich", { after: ["classify"] }, enrich.asStep((ctx) => ({ text: `${ctx.dep("classify")}: ${ctx.input.doc}` })));
+   * ```
+   */
+  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => Promise<SubStepReturn<Output, Stop>>;
 
   /** The step graph: nodes in declaration order and their dependency edges. */
   graph(): Graph;

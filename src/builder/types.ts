@@ -68,5 +68,10 @@ export type ResultOutputs<Outputs, Skippable extends string> = [Skippable] exten
   ? Simplify<Outputs>
   : Simplify<Omit<Outputs, Skippable> & Partial<Pick<Outputs, Skippable & keyof Outputs>>>;
 
-/** The ids a `when` option adds to the skippable set: `Id` when a condition was given. */
-export type SkippableIf<Condition, Id extends string> = [Condition] extends [undefined] ? never : Id;
+/**
+ * The ids a `when` option adds to the skippable set: `Id` when a condition was
+ * given. `Condition` is inferred from the condition's return type (`never`
+ * when there is none): inferring it from the function itself would fix it
+ * before the function's `ctx` parameter could be typed.
+ */
+export type SkippableIf<Condition, Id extends string> = [Condition] extends [never] ? never : Id;

@@ -27,7 +27,7 @@ describe("early stop and resume", () => {
     if (result.status !== "stopped") return;
     expect(result.stoppedEarly).toBe(true);
     expect(result.stop).toEqual({ stepId: "collect", payload: { missing: ["email"] } });
-    expectTypeOf(result.stop.payload).toEqualTypeOf<{ missing: readonly ["email"] }>();
+    expectTypeOf(result.stop.payload).toEqualTypeOf<{ readonly missing: readonly ["email"] }>();
     expect(result.outputs).toEqual({ greet: "Hello Ada", slowSide: "side done" });
     expect(calls).toEqual(["greet", "collect"]);
     const skipped = result.trace.filter((event) => event.type === "skip").map((event) => event.stepId);

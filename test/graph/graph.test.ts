@@ -50,3 +50,12 @@ describe("graph", () => {
     expect(mermaid.split("\n").filter((line) => line.includes("-->"))).toEqual([]);
   });
 });
+
+describe("graph config", () => {
+  it("shows configure() overrides in node config", () => {
+    const p = pipeline("cfg")
+      .step("a", { timeout: 100, retries: 1 }, () => 1)
+      .configure({ steps: { a: { retries: 3 } } });
+    expect(p.graph().nodes[0]!.config).toEqual({ timeoutMs: 100, retries: 3 });
+  });
+});

@@ -33,4 +33,7 @@ for (const [format, library, testing] of [
     await server.close();
   }
 }
+const { execFileSync } = await import("node:child_process");
+const docs = execFileSync(process.execPath, ["dist/cli.js", "docs", "examples", "--out", "docs/pipelines", "--check"], { encoding: "utf8" });
+assert.match(docs, /up to date|no changes|ok/i, "the stepgraph bin checks the committed docs");
 console.log("package check: ESM and CJS entry points load and run");

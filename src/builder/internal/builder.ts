@@ -10,7 +10,12 @@ import { toMillis, type StepConfig } from "../../runtime/config.js";
 import type { PipelineDefinition, RuntimeStepContext, StepDefinition } from "../../runtime/definition.js";
 import { PipelineDefinitionError, type PipelineError } from "../../runtime/errors.js";
 import type { RunOptions } from "../../runtime/options.js";
+import type { Checkpoint } from "../../runtime/result.js";
 import { runPipeline, runToPromise, type UntypedResult } from "../../runtime/run.js";
+import type { BatchInputs, BatchOptions, BatchOutcome } from "../../flow/batch.js";
+import { runBatch, streamBatch } from "../../flow/internal/batch.js";
+import { runFlow, type Inherited, type InternalFlow } from "../../flow/internal/flow.js";
+import { subFlowStep } from "../../flow/internal/sub-step.js";
 import type { StandardSchemaV1 } from "../input-schema.js";
 
 type StepFunction = (context: RuntimeStepContext) => unknown;
@@ -25,22 +30,30 @@ export { stepFacts, type StepFacts } from "../../graph/facts.js";
 const durationMs = (value: StepConfig["timeout"], what: string): number | undefined =>
   value === undefined ? undefined : toMillis(value, what);
 
-const nodeConfig = (step: StepDefinition): NodeConfig => {
+/**
+ * A node's config as the graph shows it: the step's own options with
+ * `configure({ steps })` overrides applied (defaults are not shown).
+ */
+const definedOnly = (config: StepConfig | undefined): StepConfig =>
+  Object.fromEntries(Object.entries(config ?? {}).filter(([, value]) => value !== undefined));
+
+const nodeConfig = (step: StepDefinition, overrides: PipelineDefinition["overrides"]): NodeConfig => {
+  const merged: StepConfig = Object.assign({}, step.config, ...overrides.map((layer) => definedOnly(layer[step.id])));
   const config: { -readonly [K in keyof NodeConfig]: NodeConfig[K] } = {};
   const what = `step "${step.id}"`;
-  const timeoutMs = durationMs(step.config.timeout, `${what} timeout`);
-  const retryDelayMs = durationMs(step.config.retryDelay, `${what} retryDelay`);
+  const timeoutMs = durationMs(merged.timeout, `${what} timeout`);
+  const retryDelayMs = durationMs(merged.retryDelay, `${what} retryDelay`);
   if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;
-  if (step.config.retries !== undefined) config.retries = step.config.retries;
+  if (merged.retries !== undefined) config.retries = merged.retries;
   if (retryDelayMs !== undefined) config.retryDelayMs = retryDelayMs;
-  if (step.config.costBudget !== undefined) config.costBudget = step.config.costBudget;
+  if (merged.costBudget !== undefined) config.costBudget = merged.costBudget;
   if (step.model !== undefined) config.model = step.model;
   if (step.when !== undefined) config.conditional = true;
   return config;
 };
 
 /** The untyped builder behind `pipeline()`. */
-export class PipelineBuilder {
+export class PipelineBuilder implements InternalFlow {
   private constructor(readonly definition: PipelineDefinition) {}
 
   /** A builder with no steps. */
@@ -129,13 +142,43 @@ export class PipelineBuilder {
     return runToPromise(runPipeline(this.definition, input, options));
   }
 
+  /** Runs one input per element of `inputs`, `concurrency` at a time; outcomes in input order. */
+  runMany(inputs: BatchInputs<unknown>, options?: BatchOptions): Promise<Array<BatchOutcome<UntypedResult, unknown>>> {
+    return runBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
+  }
+
+  /** Like `runMany`, but yields each outcome as its run finishes. */
+  stream(inputs: BatchInputs<unknown>, options?: BatchOptions): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> {
+    return streamBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
+  }
+
+  /** A step function that runs this whole pipeline on the input `toInput` builds from the step's context. */
+  asStep(toInput?: (ctx: RuntimeStepContext) => unknown): (ctx: RuntimeStepContext) => Promise<unknown> {
+    return subFlowStep(this, { kind: "pipeline", pipeline: this.name }, toInput);
+  }
+
+  /** Runs as part of another flow: the pipeline's own client and prices win over the inherited ones, and run options over both. */
+  [runFlow](input: unknown, options: RunOptions, inherited: Inherited): Effect.Effect<UntypedResult, PipelineError> {
+    if (inherited.client === undefined && inherited.pricing === undefined) return runPipeline(this.definition, input, options);
+    const settings = this.definition.settings;
+    return runPipeline(this.definition, input, {
+      ...options,
+      client: options.client ?? settings.client ?? (inherited.client as RunOptions["client"]),
+      pricing: inherited.pricing === undefined ? options.pricing : { ...inherited.pricing, ...settings.pricing, ...options.pricing },
+    });
+  }
+
+  ownsCheckpoint(checkpoint: Checkpoint): boolean {
+    return checkpoint.pipeline === this.name;
+  }
+
   graph(): Graph {
     const nodes: GraphNode[] = this.definition.steps.map((step) => {
       const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = {
         id: step.id,
         kind: step.kind,
         after: [...step.after],
-        config: nodeConfig(step),
+        config: nodeConfig(step, this.definition.overrides),
       };
       if (step.pipeline !== undefined) node.pipeline = step.pipeline;
       if (step.routes !== undefined) node.routes = [...step.routes];

@@ -1,0 +1,63 @@
+/**
+ * Batch runs: one pipeline (or router) over many inputs, `concurrency` runs at
+ * a time, with inputs pulled lazily from any iterable or async iterable.
+ */
+import type { RunOptions } from "../runtime/options.js";
+
+/** The inputs of a batch: an array, any iterable, or an async iterable (a generator, a file's lines, a cursor). */
+export type BatchInputs<Input> = Iterable<Input> | AsyncIterable<Input>;
+
+/** How far a batch has got, as reported to `onProgress`. */
+export interface BatchProgress {
+  /** Runs that have finished, successfully or not. */
+  readonly done: number;
+  /** Of `done`, the runs that failed. */
+  readonly failed: number;
+  /** Runs in flight. */
+  readonly running: number;
+  /** How many inputs there are, when the inputs say (an array does; a generator does not). */
+  readonly total: number | undefined;
+  /** What the finished runs cost, in USD (calls of unknown price count as 0). */
+  readonly spentUsd: number;
+}
+
+/**
+ * Options of `runMany` and `stream`: every run option except `resume`, plus
+ * the batch's own.
+ *
+ * @typeParam Services - the services the pipeline declared with `withServices`
+ * @typeParam Ids - the pipeline's step ids, so `steps` keys are checked
+ */
+export interface BatchOptions<Services = unknown, Ids extends string = string>
+  extends Omit<RunOptions<Services, Ids>, "resume" | "costBudget" | "signal"> {
+  /** How many runs may be in flight at once (default 10). Inputs are pulled only as runs finish, so at most this many are held. `maxConcurrency` still bounds the steps of each run. */
+  readonly concurrency?: number | undefined;
+  /** Stop the batch at the first failed run: no further input is pulled and runs in flight are interrupted. By default a failed run is reported and the batch goes on. */
+  readonly stopOnError?: boolean | undefined;
+  /** Called whenever a run starts or finishes. A throwing listener cannot break the batch. */
+  readonly onProgress?: ((progress: BatchProgress) => void) | undefined;
+  /**
+   * A cost budget in USD shared by every run of the batch. Crossing it stops
+   * the batch: no further input is pulled, runs in flight are interrupted
+   * (their outcome is a `CostBudgetExceededError`), and what finished is
+   * reported. A budget per run is set on the pipeline instead
+   * (`pipeline(name, { costBudget })` or `configure`).
+   */
+  readonly costBudget?: number | undefined;
+  /**
+   * At most this many runs start per minute, spaced evenly across the batch.
+   * It paces whole runs (one model call per run is the common case); it does
+   * not yet pace the individual model calls inside a run.
+   */
+  readonly rateLimit?: number | undefined;
+  /** Aborting it stops the batch: no further input is pulled and runs in flight are interrupted (their outcome is a `PipelineCancelledError`). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * What became of one input of a batch: its run's result, or the error it
+ * failed with. `index` is the input's position in the inputs.
+ */
+export type BatchOutcome<Result, Failure> =
+  | { readonly ok: true; readonly index: number; readonly result: Result }
+  | { readonly ok: false; readonly index: number; readonly error: Failure };

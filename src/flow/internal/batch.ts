@@ -1,0 +1,270 @@
+/**
+ * The batch engine behind `runMany` and `stream`: pulls inputs lazily, keeps
+ * at most `concurrency` runs in flight (counting finished runs whose outcome
+ * has not been taken yet, so a slow consumer slows the pulling), and hands out
+ * outcomes in the order the runs finish.
+ */
+import { BudgetScope } from "../../runtime/budget.js";
+import { CostBudgetExceededError } from "../../runtime/errors.js";
+import type { RunOptions } from "../../runtime/options.js";
+import type { RunUsage } from "../../runtime/usage.js";
+import type { BatchInputs, BatchOptions, BatchOutcome, BatchProgress } from "../batch.js";
+import { Pacer } from "./pace.js";
+
+/** Runs one input; the engine passes the batch's signal and budgets in `options`. */
+export type RunOne<Result> = (input: unknown, options: RunOptions) => Promise<Result>;
+
+const DEFAULT_CONCURRENCY = 10;
+
+const usageCostNano = (usage: RunUsage | undefined): number => usage?.costNanoUsd ?? 0;
+
+const costOfResult = (result: unknown): number => usageCostNano((result as { usage?: RunUsage } | undefined)?.usage);
+
+const costOfError = (error: unknown): number =>
+  typeof error === "object" && error !== null
+    ? usageCostNano((error as { partial?: { usage?: RunUsage } }).partial?.usage)
+    : 0;
+
+const sizeOf = (inputs: object): number | undefined => {
+  const { length, size } = inputs as { length?: unknown; size?: unknown };
+  return typeof length === "number" ? length : typeof size === "number" ? size : undefined;
+};
+
+type Source = Iterator<unknown> | AsyncIterator<unknown>;
+
+const openSource = (inputs: BatchInputs<unknown>): Source => {
+  if (typeof inputs === "object" && inputs !== null) {
+    if (Symbol.asyncIterator in inputs) return (inputs as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    if (Symbol.iterator in inputs) return (inputs as Iterable<unknown>)[Symbol.iterator]();
+  }
+  throw new TypeError("runMany and stream take an array, an iterable or an async iterable of inputs.");
+};
+
+const positiveInteger = (value: number, what: string): number => {
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${what} must be a whole number of at least 1, got ${String(value)}.`);
+  return value;
+};
+
+/** Why the batch stopped before running every input. */
+type StopReason = { readonly reason: unknown; readonly interrupt: boolean };
+
+/**
+ * One batch, as an async iterator of outcomes in completion order. It starts
+ * pulling on the first `next()`; `return()` (leaving a `for await` early)
+ * stops it, interrupts runs in flight and waits for them to settle.
+ */
+class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unknown>> {
+  private readonly source: Source;
+  private readonly concurrency: number;
+  private readonly stopOnError: boolean;
+  private readonly onProgress: ((progress: BatchProgress) => void) | undefined;
+  private readonly total: number | undefined;
+  private readonly pacer: Pacer | undefined;
+  /** Aborted to interrupt the runs in flight. */
+  private readonly controller = new AbortController();
+  /** Aborted on any stop, to cut a pacing wait short. */
+  private readonly halt = new AbortController();
+  private readonly runOptions: RunOptions;
+  private readonly detach: Array<() => void> = [];
+  /** Finished runs whose outcome has not been taken. */
+  private readonly ready: Array<BatchOutcome<Result, unknown>> = [];
+  private running = 0;
+  private pulling = false;
+  private exhausted = false;
+  private started = 0;
+  private done = 0;
+  private failed = 0;
+  private spentNano = 0;
+  private stopped: StopReason | undefined;
+  private sourceFailure: { readonly error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    inputs: BatchInputs<unknown>,
+    options: BatchOptions,
+    private readonly runOne: RunOne<Result>,
+  ) {
+    const { concurrency, stopOnError, onProgress, costBudget, rateLimit, signal, budgets, ...runOptions } = options;
+    this.concurrency = positiveInteger(concurrency ?? DEFAULT_CONCURRENCY, "concurrency");
+    this.stopOnError = stopOnError ?? false;
+    this.onProgress = onProgress;
+    this.pacer = rateLimit === undefined ? undefined : new Pacer(rateLimit);
+    this.total = sizeOf(inputs);
+    this.source = openSource(inputs);
+    let shared = budgets ?? [];
+    if (costBudget !== undefined) {
+      const budget = new BudgetScope({ limitUsd: costBudget, scope: "batch" });
+      // The runs under the budget interrupt themselves when it is crossed; the batch only stops pulling.
+      this.detach.push(budget.onBreach((error) => this.stop(error, false)));
+      shared = [...shared, budget];
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) this.stop(signal.reason, true);
+      const onAbort = () => this.stop(signal.reason, true);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.detach.push(() => signal.removeEventListener("abort", onAbort));
+    }
+    this.runOptions = { ...runOptions, signal: this.controller.signal, budgets: shared.length === 0 ? undefined : shared };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<BatchOutcome<Result, unknown>, undefined>> {
+    for (;;) {
+      const outcome = this.ready.shift();
+      if (outcome !== undefined) {
+        this.fill();
+        return { done: false, value: outcome };
+      }
+      this.fill();
+      if (this.settled) {
+        this.finish();
+        const failure = this.sourceFailure;
+        this.sourceFailure = undefined;
+        if (failure !== undefined) throw failure.error;
+        return { done: true, value: undefined };
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<BatchOutcome<Result, unknown>, undefined>> {
+    this.stop(new Error("The batch's consumer stopped reading its outcomes."), true);
+    while (this.running > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.ready.length = 0;
+    this.finish();
+    return { done: true, value: undefined };
+  }
+
+  /**
+   * Nothing is running, nothing more will be pulled, and every outcome was
+   * taken. A pull still pending when the batch stopped is not waited for: its
+   * input is dropped when it arrives.
+   */
+  private get settled(): boolean {
+    return this.running === 0 && this.ready.length === 0 && (this.stopped !== undefined || (this.exhausted && !this.pulling));
+  }
+
+  /** Pulls the next input if a slot is free. Pulls are sequential: an async iterator is read one `next()` at a time. */
+  private fill(): void {
+    if (this.pulling || this.exhausted || this.stopped !== undefined) return;
+    if (this.running + this.ready.length >= this.concurrency) return;
+    this.pulling = true;
+    void this.pull();
+  }
+
+  private async pull(): Promise<void> {
+    try {
+      const paced = this.pacer?.take(this.halt.signal);
+      if (paced !== undefined) await paced;
+      if (this.stopped !== undefined) return;
+      const next = await this.source.next();
+      if (next.done === true) this.exhausted = true;
+      else if (this.stopped === undefined) this.start(next.value);
+    } catch (error) {
+      this.sourceFailure = { error };
+      this.stop(error, true);
+    } finally {
+      this.pulling = false;
+      this.notify();
+    }
+  }
+
+  private start(input: unknown): void {
+    const index = this.started++;
+    this.running++;
+    this.progress();
+    let promise: Promise<Result>;
+    try {
+      promise = this.runOne(input, this.runOptions);
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(
+      (result) => {
+        this.spentNano += costOfResult(result);
+        this.settle({ ok: true, index, result });
+      },
+      (error: unknown) => {
+        this.failed++;
+        this.spentNano += costOfError(error);
+        this.settle({ ok: false, index, error });
+        if (this.stopOnError) this.stop(error, true);
+        else if (error instanceof CostBudgetExceededError && error.scope === "batch") this.stop(error, false);
+      },
+    );
+  }
+
+  private settle(outcome: BatchOutcome<Result, unknown>): void {
+    this.running--;
+    this.done++;
+    this.ready.push(outcome);
+    this.progress();
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    // With no consumer waiting, keep the pipe full: a runMany consumer takes
+    // outcomes at once, a stream consumer frees slots as it reads.
+    this.fill();
+  }
+
+  /** Stops pulling; `interrupt` also aborts the runs in flight (a crossed budget interrupts its own runs). */
+  private stop(reason: unknown, interrupt: boolean): void {
+    if (this.stopped !== undefined) return;
+    this.stopped = { reason, interrupt };
+    this.halt.abort(reason);
+    if (interrupt) this.controller.abort(reason);
+    if (!this.exhausted) {
+      try {
+        const closing = this.source.return?.();
+        if (closing instanceof Promise) closing.catch(() => undefined);
+      } catch {
+        // A source that cannot close is left to the garbage collector.
+      }
+    }
+    this.notify();
+  }
+
+  private finish(): void {
+    for (const detach of this.detach.splice(0)) detach();
+  }
+
+  private progress(): void {
+    if (this.onProgress === undefined) return;
+    try {
+      this.onProgress({
+        done: this.done,
+        failed: this.failed,
+        running: this.running,
+        total: this.total,
+        spentUsd: this.spentNano / 1e9,
+      });
+    } catch {
+      // A listener's bug must not change the batch's outcome.
+    }
+  }
+}
+
+/** The outcomes of a batch in the order its runs finish. */
+export const streamBatch = <Result>(
+  inputs: BatchInputs<unknown>,
+  options: BatchOptions | undefined,
+  runOne: RunOne<Result>,
+): AsyncIterableIterator<BatchOutcome<Result, unknown>> => new BatchRun(inputs, options ?? {}, runOne);
+
+/** The outcomes of a batch in input order. */
+export const runBatch = async <Result>(
+  inputs: BatchInputs<unknown>,
+  options: BatchOptions | undefined,
+  runOne: RunOne<Result>,
+): Promise<Array<BatchOutcome<Result, unknown>>> => {
+  const outcomes: Array<BatchOutcome<Result, unknown>> = [];
+  for await (const outcome of new BatchRun(inputs, options ?? {}, runOne)) outcomes[outcome.index] = outcome;
+  return outcomes;
+};

@@ -1,0 +1,157 @@
+/**
+ * Routers: one entry point that picks which pipeline runs for an input.
+ */
+import type { Effect } from "effect";
+import type { StandardSchemaV1 } from "../builder/input-schema.js";
+import type { OptionsArgs } from "../builder/types.js";
+import type { Graph } from "../graph/graph.js";
+import type { StepConfig } from "../runtime/config.js";
+import type { StepContext } from "../runtime/context.js";
+import type { RunOptions } from "../runtime/options.js";
+import type { BatchInputs, BatchOptions, BatchOutcome } from "./batch.js";
+import { RouterImpl, type RouterSpec } from "./internal/router.js";
+import type {
+  AsStepArgs,
+  CheckRoutes,
+  RouteMap,
+  RouteName,
+  RouterError,
+  RoutesInput,
+  RoutesOutput,
+  RoutesResult,
+  RoutesServices,
+  RoutesStop,
+  SubStepContext,
+  SubStepReturn,
+} from "./types.js";
+
+/**
+ * What a router's `route` function receives besides the input: the routing
+ * step's context, without `dep` and `stop` (routing has no earlier steps and
+ * cannot stop the run). `run` and `stream` call agents, whose usage counts in
+ * the router's result under the router's name.
+ */
+export type RouteContext<Input, Services> = Pick<
+  StepContext<Input, {}, never, Services>,
+  "input" | "services" | "signal" | "stepId" | "attempt" | "run" | "stream"
+>;
+
+/** The input the routes see: the schema's output when the router has one, else what every route accepts. */
+export type RouterParsed<Routes, Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : RoutesInput<Routes>;
+
+/** The input `run` takes: the schema's input when the router has one, else what every route accepts. */
+export type RouterInput<Routes, Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferInput<Schema> : RoutesInput<Routes>;
+
+/**
+ * Options of {@link router}.
+ *
+ * @typeParam Routes - route names to the pipelines (or routers) they run
+ * @typeParam Schema - the router's input schema, if it declares one
+ */
+export interface RouterOptions<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefined> {
+  /**
+   * The router's input schema. Without one, the router takes what every route
+   * accepts (the intersection of their input types); with one, it takes the
+   * schema's input, and every route must accept the schema's output.
+   */
+  readonly input?: Schema;
+  /** Route names to the pipelines (or routers) they run. Each must accept the router's input. */
+  readonly routes: Routes & CheckRoutes<Routes, RouterParsed<Routes, Schema>>;
+  /** Chooses a route for an input: returns (or resolves to) one of the route names. */
+  readonly route: (
+    input: RouterParsed<Routes, Schema>,
+    ctx: RouteContext<RouterParsed<Routes, Schema>, RoutesServices<Routes>>,
+  ) => NoInfer<RouteName<Routes>> | PromiseLike<NoInfer<RouteName<Routes>>>;
+  /** The route taken when `route` throws (after its retries) or returns a name that is not a route. Without it, the run rejects with `RouteError`. */
+  readonly fallback?: NoInfer<RouteName<Routes>> | undefined;
+  /** Timeout and retries of the routing step (the `route` function). */
+  readonly config?: StepConfig | undefined;
+}
+
+/**
+ * A router: runs one of its routes for each input, chosen by its `route`
+ * function. It has a pipeline's interface (`run`, `toEffect`, `runMany`,
+ * `stream`, `asStep`, `graph`, `toMermaid`), so callers need not know that
+ * routing happens.
+ *
+ * Its result is the chosen route's result plus `route`, the route's name
+ * (narrowing on `route` narrows `outputs`). Its usage, trace and timing
+ * cover the routing step (under the router's name) and the route's run.
+ * Resuming from a route's checkpoint skips routing and resumes that route.
+ *
+ * @typeParam Input - what `run` accepts
+ * @typeParam Output - any route's output
+ * @typeParam Result - what `run` resolves with
+ * @typeParam Services - the services every route needs
+ * @typeParam Stop - any route's stop payload
+ */
+export interface Router<Input, Output, Result, Services, Stop> {
+  /** The router's name: the routing step's id, and the graph's. */
+  readonly name: string;
+  /** The route names, in declaration order. */
+  readonly routes: ReadonlyArray<string>;
+
+  /**
+   * Chooses a route and runs it. Rejects with the route's {@link RouterError},
+   * or `RouteError` when no route could be chosen and there is no fallback.
+   */
+  run(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services>): Promise<Result>;
+
+  /** The run as an Effect with typed errors. */
+  toEffect(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError>;
+
+  /** Runs every input, `concurrency` at a time; resolves to one outcome per input started, in input order. See `Pipeline.runMany`. */
+  runMany(
+    inputs: BatchInputs<Input>,
+    ...options: OptionsArgs<BatchOptions<Services>, Services>
+  ): Promise<Array<BatchOutcome<Result, RouterError>>>;
+
+  /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.stream`. */
+  stream(
+    inputs: BatchInputs<Input>,
+    ...options: OptionsArgs<BatchOptions<Services>, Services>
+  ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
+
+  /** A step function that runs this router as one step of another pipeline. See `Pipeline.asStep`. */
+  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => Promise<SubStepReturn<Output, Stop>>;
+
+  /** A graph of one router node (kind `"router"`) listing the routes. */
+  graph(): Graph;
+
+  /** The graph as a Mermaid flowchart. */
+  toMermaid(): string;
+}
+
+/**
+ * Builds a router: an entry point that runs one of several pipelines for
+ * each input. `route` picks the route (and may call agents through its
+ * context); `fallback` is taken when it throws or names no route.
+ *
+ * Returning a name that is not a route is a type error, and so is a route
+ * whose pipeline does not accept the router's input.
+ *
+ * @example
+ * ```ts
+ * const simple = pipeline<{ text: string }>("simple").step("summary", (ctx) => ctx.input.text.slice(0, 80));
+ * const complex = pipeline<{ text: string }>("complex").step("outline", (ctx) => ctx.input.text.split(". "));
+ * const docs = router("document_router", {
+ *   routes: { simple, complex },
+ *   route: async (input) => (input.text.split(" ").length < 500 ? "simple" : "complex"),
+ *   fallback: "simple",
+ * });
+ * const res = await docs.run({ text: "A short note." });
+ * if (res.route === "simple") console.log(res.output.toUpperCase());
+ * ```
+ */
+export function router<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefined = undefined>(
+  name: string,
+  options: RouterOptions<Routes, Schema>,
+): Router<RouterInput<Routes, Schema>, RoutesOutput<Routes>, RoutesResult<Routes>, RoutesServices<Routes>, RoutesStop<Routes>> {
+  return new RouterImpl(name, options as unknown as RouterSpec) as unknown as Router<
+    RouterInput<Routes, Schema>,
+    RoutesOutput<Routes>,
+    RoutesResult<Routes>,
+    RoutesServices<Routes>,
+    RoutesStop<Routes>
+  >;
+}

@@ -1,0 +1,122 @@
+/**
+ * Type-level machinery of flows, and nothing else: what a pipeline or router
+ * carries in its types, how a router combines its routes', how routes are
+ * checked, and what a sub-pipeline step returns.
+ */
+import type { Pipeline } from "../builder/pipeline.js";
+import type { ResultOutputs } from "../builder/types.js";
+import type { PipelineError } from "../runtime/errors.js";
+import type { RunResult } from "../runtime/result.js";
+import type { StopRequest } from "../runtime/stop.js";
+import type { RouteError } from "./errors.js";
+import type { Router } from "./router.js";
+
+/** What a pipeline or router carries in its types. */
+export interface FlowTypes<Input, Output, Result, Services, Stop, Failure> {
+  readonly input: Input;
+  readonly output: Output;
+  readonly result: Result;
+  readonly services: Services;
+  readonly stop: Stop;
+  readonly failure: Failure;
+}
+
+/** The error a router's run can end with. */
+export type RouterError = PipelineError | RouteError;
+
+/** The {@link FlowTypes} of a pipeline or router; `never` for anything else. */
+export type TypesOf<Flow> =
+  Flow extends Pipeline<infer Input, infer _Parsed, infer Outputs, infer Output, infer Services, infer Skippable extends string, infer Stop>
+    ? FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop, PipelineError>
+    : Flow extends Router<infer Input, infer Output, infer Result, infer Services, infer Stop>
+      ? FlowTypes<Input, Output, Result, Services, Stop, RouterError>
+      : never;
+
+/** What a router's `routes` option holds: route names to pipelines or routers. */
+export type RouteMap = { readonly [name: string]: object };
+
+/** The names of a router's routes. */
+export type RouteName<Routes> = keyof Routes & string;
+
+/** Turns a union into the intersection of its members. */
+type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends (value: infer Both) => void
+  ? Both
+  : never;
+
+/** A route's input as the router's input sees it: a route that takes no input accepts anything. */
+type AcceptedInput<Input> = [Input] extends [void] ? unknown : Input;
+
+/**
+ * A router's input when it declares no schema: what every route accepts (the
+ * intersection of their inputs), or `void` when no route takes input.
+ */
+export type RoutesInput<Routes> =
+  [TypesOf<Routes[RouteName<Routes>]>["input"]] extends [void]
+    ? void
+    : UnionToIntersection<{ [Name in RouteName<Routes>]: AcceptedInput<TypesOf<Routes[Name]>["input"]> }[RouteName<Routes>]>;
+
+/** The services a router needs: every route's. */
+export type RoutesServices<Routes> = UnionToIntersection<
+  { [Name in RouteName<Routes>]: TypesOf<Routes[Name]>["services"] }[RouteName<Routes>]
+>;
+
+/** A route's value when it is neither a pipeline nor a router. */
+export type NotAFlow<Name extends string> = `Route "${Name}" must be a pipeline or a router`;
+
+/** A route's value when its pipeline does not accept the router's input. */
+export type RouteInputMismatch<Name extends string> =
+  `Route "${Name}" does not accept the router's input: its pipeline's input type must accept every value the router accepts`;
+
+/** A router whose routes' inputs cannot all hold at once. */
+export type IncompatibleRoutes = "The routes' input types have no value in common, so no input could be routed to any of them";
+
+/**
+ * The check laid over `routes`: each route must be a pipeline or router whose
+ * input accepts `Parsed` (the router's input after its schema). A failing
+ * route is reported at its own property with one of the messages above.
+ */
+export type CheckRoutes<Routes, Parsed> = [Parsed] extends [never]
+  ? { readonly [Name in RouteName<Routes>]: IncompatibleRoutes }
+  : {
+      readonly [Name in RouteName<Routes>]: [TypesOf<Routes[Name]>] extends [never]
+        ? NotAFlow<Name>
+        : [Parsed] extends [AcceptedInput<TypesOf<Routes[Name]>["input"]>]
+          ? unknown
+          : RouteInputMismatch<Name>;
+    };
+
+/**
+ * A route's result with the route's name: `route` says which route ran (a
+ * nested router's own `route` is replaced by this router's).
+ */
+export type WithRoute<Result, Name extends string> = Result extends unknown
+  ? Omit<Result, "route"> & { readonly route: Name }
+  : never;
+
+/** A router's result: the chosen route's result and its name, one union member per route. */
+export type RoutesResult<Routes> = {
+  [Name in RouteName<Routes>]: WithRoute<TypesOf<Routes[Name]>["result"], Name>;
+}[RouteName<Routes>];
+
+/** A router's output: any route's. */
+export type RoutesOutput<Routes> = TypesOf<Routes[RouteName<Routes>]>["output"];
+
+/** A router's stop payloads: any route's. */
+export type RoutesStop<Routes> = TypesOf<Routes[RouteName<Routes>]>["stop"];
+
+/**
+ * What a sub-pipeline step returns: the sub-pipeline's output, or, when it
+ * can stop early, its stop request (which stops the parent with the same
+ * payload).
+ */
+export type SubStepReturn<Output, Stop> = [Stop] extends [never] ? Output : Output | StopRequest<Stop>;
+
+/** The step context a sub-pipeline step needs: the step's signal and id, and the services the sub-pipeline requires. */
+export interface SubStepContext<Services> {
+  readonly signal: AbortSignal;
+  readonly stepId: string;
+  readonly services: Services;
+}
+
+/** The arguments of `asStep`: how to build the sub-pipeline's input from the step's context (optional when it takes none). */
+export type AsStepArgs<Ctx, Input> = [Input] extends [void] ? [toInput?: (ctx: Ctx) => Input] : [toInput: (ctx: Ctx) => Input];
