@@ -10,11 +10,12 @@ import type { RunSettings } from "../runtime/definition.js";
 import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
-import type { BatchInputs, BatchOptions, BatchOutcome } from "../flow/batch.js";
+import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "../flow/batch.js";
 import type { AsStepArgs, SubStepContext, SubStepReturn } from "../flow/types.js";
 import type { StandardSchemaV1 } from "./input-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
+  DepOutputs,
   Entry,
   NewStepId,
   OptionsArgs,
@@ -61,7 +62,7 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * @typeParam Skippable - ids of steps with a `when` condition
  * @typeParam Stop - the payloads of `ctx.stop(...)` the steps can return
  */
-export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never> {
+export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never, Ids extends string = StepIds<Outputs>> {
   /** The pipeline's name. */
   readonly name: string;
 
@@ -75,8 +76,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * ```
    */
   step<Id extends string, Returned>(
-    id: NewStepId<Id, Outputs>,
-    run: (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Returned,
+    id: NewStepId<Id, Ids>,
+    run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
@@ -84,7 +85,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     StepOutput<Returned>,
     Services,
     Skippable,
-    Stop | StopPayload<Returned>
+    Stop | StopPayload<Returned>,
+    Ids | Id
   >;
 
   /**
@@ -100,9 +102,9 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * ```
    */
   step<Id extends string, Returned, Condition extends boolean = never>(
-    id: NewStepId<Id, Outputs>,
-    options: StepOptions<undefined, (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, Outputs, never, Services, Skippable>) => Returned,
+    id: NewStepId<Id, Ids>,
+    options: StepOptions<undefined, (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
@@ -110,7 +112,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     StepOutput<Returned>,
     Services,
     Skippable | SkippableIf<Condition, Id>,
-    Stop | StopPayload<Returned>
+    Stop | StopPayload<Returned>,
+    Ids | Id
   >;
 
   /**
@@ -126,13 +129,13 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   step<
     Id extends string,
-    const After extends ReadonlyArray<StepIds<Outputs>>,
+    const After extends ReadonlyArray<Ids>,
     Returned,
     Condition extends boolean = never,
   >(
-    id: NewStepId<Id, Outputs>,
-    options: StepOptions<After, (ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, Outputs, After[number], Services, Skippable>) => Returned,
+    id: NewStepId<Id, Ids>,
+    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Outputs, After[number]>, After[number], Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, DepOutputs<Outputs, After[number]>, After[number], Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
@@ -140,7 +143,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     StepOutput<Returned>,
     Services,
     Skippable | SkippableIf<Condition, Id>,
-    Stop | StopPayload<Returned>
+    Stop | StopPayload<Returned>,
+    Ids | Id
   >;
 
   /**
@@ -154,7 +158,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("load", (ctx) => ctx.services.db.find(ctx.input.id));
    * ```
    */
-  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop>;
+  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids>;
 
   /**
    * Returns a pipeline with more configuration: step defaults, per-step
@@ -165,7 +169,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * const slow = p.configure({ steps: { count: { timeout: "5 seconds", retries: 2 } } });
    * ```
    */
-  configure(config: ConfigureOptions<StepIds<Outputs>>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop>;
+  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids>;
 
   /**
    * Runs the pipeline. Resolves with every step's output (or, when a step
@@ -175,13 +179,13 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   run(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
+    ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
   ): Promise<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>>;
 
   /** The run as an Effect with typed errors, to compose inside Effect programs. `run` is this Effect run as a Promise. */
   toEffect(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, StepIds<Outputs>>, Services>
+    ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
   ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>;
 
   /**
@@ -195,8 +199,9 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * When the batch stops early (`stopOnError`, its `costBudget`, its
    * `signal`), no further input is pulled, runs in flight are interrupted and
    * reported as failed, and the outcomes end with the last input started.
-   * The outcomes are kept until the batch ends; for inputs too many to keep
-   * the results of, use {@link Pipeline.stream}, whose memory stays flat.
+   * The outcomes are kept until the batch ends: with `keep: "output"` each
+   * keeps only its status and output (tens of bytes instead of the ~2 KB of
+   * a full result with its trace), and {@link Pipeline.stream} keeps nothing.
    *
    * @example
    * ```ts
@@ -204,10 +209,10 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * for (const outcome of outcomes) if (!outcome.ok) console.error(outcome.index, outcome.error.message);
    * ```
    */
-  runMany(
+  runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, StepIds<Outputs>>, Services>
-  ): Promise<Array<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>>;
+    ...options: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services>
+  ): Promise<Array<BatchOutcome<KeptResult<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Keep>, PipelineError>>>;
 
   /**
    * Like {@link Pipeline.runMany}, but yields each outcome as its run finishes
@@ -225,7 +230,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, StepIds<Outputs>>, Services>
+    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**

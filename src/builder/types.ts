@@ -32,6 +32,23 @@ export type StopPayload<Returned> = Resolved<Returned> extends infer Value
  */
 export type Entry<Id extends string, Output> = { readonly [K in Id]: Output };
 
+/**
+ * The outputs a step's context can read: the `Entry` of each id in `Deps`,
+ * intersected. They are the same `Entry` types the accumulated map holds, but
+ * the result does not refer to that map, so reading `ctx.dep(id)` costs the
+ * compiler a walk over the step's own dependencies instead of over every
+ * step declared before it.
+ */
+export type DepOutputs<Outputs, Deps extends string> = UnionToIntersection<
+  Deps extends keyof Outputs ? Entry<Deps, Outputs[Deps]> : never
+>;
+
+type UnionToIntersection<Union> = (Union extends unknown ? (member: Union) => void : never) extends (
+  member: infer Intersection,
+) => void
+  ? Intersection
+  : never;
+
 /** The ids declared so far in a pipeline whose outputs are `Outputs`. */
 export type StepIds<Outputs> = keyof Outputs & string;
 
@@ -46,7 +63,7 @@ export type DuplicateStepId<Id extends string> = `Step "${Id}" is already define
  * The parameter type of a new step's id: the id itself, or the duplicate-id
  * message when the id is taken. Inference still reads `Id` from the argument.
  */
-export type NewStepId<Id extends string, Outputs> = Id extends StepIds<Outputs> ? DuplicateStepId<Id> : Id;
+export type NewStepId<Id extends string, Ids extends string> = Id extends Ids ? DuplicateStepId<Id> : Id;
 
 /** Flattens an intersection into one object type, once, for display in results. */
 export type Simplify<Shape> = { [K in keyof Shape]: Shape[K] } & {};

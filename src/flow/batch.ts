@@ -55,6 +55,28 @@ export interface BatchOptions<Services = unknown, Ids extends string = string>
 }
 
 /**
+ * What `runMany` keeps of each successful run: `"result"`, the whole
+ * result (usage, trace, timing, checkpoint: about 2 KB for a small pipeline),
+ * or `"output"`, only `status` and `output` (plus `stop` for a run that
+ * stopped early and `route` for a router): a few dozen bytes, for batches too
+ * large to keep every trace.
+ */
+export type BatchKeep = "result" | "output";
+
+/** The fields `keep: "output"` keeps of a result. */
+export type OutputOnly<Result> = Result extends unknown ? Pick<Result, Extract<keyof Result, "status" | "output" | "stop" | "route">> : never;
+
+/** What `runMany` keeps of a result under `keep`. */
+export type KeptResult<Result, Keep extends BatchKeep> = [Keep] extends ["output"] ? OutputOnly<Result> : Result;
+
+/** Options of `runMany`: the batch options, and what to keep of each result. */
+export interface RunManyOptions<Services = unknown, Ids extends string = string, Keep extends BatchKeep = BatchKeep>
+  extends BatchOptions<Services, Ids> {
+  /** What to keep of each successful run (default `"result"`, everything); see {@link BatchKeep}. Failed runs keep their error. */
+  readonly keep?: Keep | undefined;
+}
+
+/**
  * What became of one input of a batch: its run's result, or the error it
  * failed with. `index` is the input's position in the inputs.
  */

@@ -8,7 +8,7 @@ import type { Graph } from "../graph/graph.js";
 import type { StepConfig } from "../runtime/config.js";
 import type { StepContext } from "../runtime/context.js";
 import type { RunOptions } from "../runtime/options.js";
-import type { BatchInputs, BatchOptions, BatchOutcome } from "./batch.js";
+import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "./batch.js";
 import { RouterImpl, type RouterSpec } from "./internal/router.js";
 import type {
   AsStepArgs,
@@ -57,7 +57,11 @@ export interface RouterOptions<Routes extends RouteMap, Schema extends StandardS
   readonly input?: Schema;
   /** Route names to the pipelines (or routers) they run. Each must accept the router's input. */
   readonly routes: Routes & CheckRoutes<Routes, RouterParsed<Routes, Schema>>;
-  /** Chooses a route for an input: returns (or resolves to) one of the route names. */
+  /**
+   * Chooses a route for an input: returns (or resolves to) one of the route
+   * names. (TypeScript widens an `async` function that only ever returns one
+   * name to `Promise<string>`; write that name `as const`.)
+   */
   readonly route: (
     input: RouterParsed<Routes, Schema>,
     ctx: RouteContext<RouterParsed<Routes, Schema>, RoutesServices<Routes>>,
@@ -101,10 +105,10 @@ export interface Router<Input, Output, Result, Services, Stop> {
   toEffect(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError>;
 
   /** Runs every input, `concurrency` at a time; resolves to one outcome per input started, in input order. See `Pipeline.runMany`. */
-  runMany(
+  runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services>, Services>
-  ): Promise<Array<BatchOutcome<Result, RouterError>>>;
+    ...options: OptionsArgs<RunManyOptions<Services, string, Keep>, Services>
+  ): Promise<Array<BatchOutcome<KeptResult<Result, Keep>, RouterError>>>;
 
   /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.stream`. */
   stream(

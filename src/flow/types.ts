@@ -26,7 +26,16 @@ export type RouterError = PipelineError | RouteError;
 
 /** The {@link FlowTypes} of a pipeline or router; `never` for anything else. */
 export type TypesOf<Flow> =
-  Flow extends Pipeline<infer Input, infer _Parsed, infer Outputs, infer Output, infer Services, infer Skippable extends string, infer Stop>
+  Flow extends Pipeline<
+    infer Input,
+    infer _Parsed,
+    infer Outputs,
+    infer Output,
+    infer Services,
+    infer Skippable extends string,
+    infer Stop,
+    infer _Ids extends string
+  >
     ? FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop, PipelineError>
     : Flow extends Router<infer Input, infer Output, infer Result, infer Services, infer Stop>
       ? FlowTypes<Input, Output, Result, Services, Stop, RouterError>

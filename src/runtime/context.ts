@@ -21,13 +21,13 @@ import type { StopRequest } from "./stop.js";
  *   .step("shout", { after: ["upper"] }, (ctx) => `${ctx.dep("upper")}!`);
  * ```
  */
-export interface StepContext<Input, Outputs, Deps extends keyof Outputs, Services, Skippable extends string = never> {
+export interface StepContext<Input, Outputs, Deps extends string, Services, Skippable extends string = never> {
   /** The run's input, as produced by the input schema. */
   readonly input: Input;
   /** The output of a step listed in this step's `after` (a step with a `when` condition needs `depOrUndefined`). */
-  dep<Id extends Exclude<Deps, Skippable>>(id: Id): Outputs[Id];
+  dep<Id extends Exclude<Deps, Skippable>>(id: Id): Outputs[Id & keyof Outputs];
   /** The output of a step listed in `after`, or `undefined` if its `when` condition skipped it. */
-  depOrUndefined<Id extends Deps>(id: Id): Outputs[Id] | undefined;
+  depOrUndefined<Id extends Deps>(id: Id): Outputs[Id & keyof Outputs] | undefined;
   /** The application services passed to `run` (`{}` when the pipeline declares none). */
   readonly services: Services;
   /** Aborted when this attempt is interrupted: timeout, budget, cancellation, or a failing run with `failFast`. Pass it to fetch and SDK calls. */

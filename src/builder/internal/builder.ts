@@ -12,7 +12,7 @@ import { PipelineDefinitionError, type PipelineError } from "../../runtime/error
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint } from "../../runtime/result.js";
 import { runPipeline, runToPromise, type UntypedResult } from "../../runtime/run.js";
-import type { BatchInputs, BatchOptions, BatchOutcome } from "../../flow/batch.js";
+import type { BatchInputs, BatchOptions, BatchOutcome, RunManyOptions } from "../../flow/batch.js";
 import { runBatch, streamBatch } from "../../flow/internal/batch.js";
 import { runFlow, type Inherited, type InternalFlow } from "../../flow/internal/flow.js";
 import { subFlowStep } from "../../flow/internal/sub-step.js";
@@ -143,7 +143,7 @@ export class PipelineBuilder implements InternalFlow {
   }
 
   /** Runs one input per element of `inputs`, `concurrency` at a time; outcomes in input order. */
-  runMany(inputs: BatchInputs<unknown>, options?: BatchOptions): Promise<Array<BatchOutcome<UntypedResult, unknown>>> {
+  runMany(inputs: BatchInputs<unknown>, options?: RunManyOptions): Promise<Array<BatchOutcome<unknown, unknown>>> {
     return runBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
   }
 

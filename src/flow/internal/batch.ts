@@ -8,7 +8,7 @@ import { BudgetScope } from "../../runtime/budget.js";
 import { CostBudgetExceededError } from "../../runtime/errors.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { RunUsage } from "../../runtime/usage.js";
-import type { BatchInputs, BatchOptions, BatchOutcome, BatchProgress } from "../batch.js";
+import type { BatchInputs, BatchOptions, BatchOutcome, BatchProgress, RunManyOptions } from "../batch.js";
 import { Pacer } from "./pace.js";
 
 /** Runs one input; the engine passes the batch's signal and budgets in `options`. */
@@ -190,9 +190,10 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
       (error: unknown) => {
         this.failed++;
         this.spentNano += costOfError(error);
-        this.settle({ ok: false, index, error });
+        // Stop before settling, so the slot this run frees is not refilled.
         if (this.stopOnError) this.stop(error, true);
         else if (error instanceof CostBudgetExceededError && error.scope === "batch") this.stop(error, false);
+        this.settle({ ok: false, index, error });
       },
     );
   }
@@ -258,13 +259,22 @@ export const streamBatch = <Result>(
   runOne: RunOne<Result>,
 ): AsyncIterableIterator<BatchOutcome<Result, unknown>> => new BatchRun(inputs, options ?? {}, runOne);
 
+/** A result cut down to what `keep: "output"` keeps. */
+const outputOnly = (result: unknown): unknown => {
+  const { status, output, stop, route } = result as { status: unknown; output: unknown; stop?: unknown; route?: unknown };
+  if (stop === undefined && route === undefined) return { status, output };
+  return route === undefined ? { status, output, stop } : stop === undefined ? { status, output, route } : { status, output, stop, route };
+};
+
 /** The outcomes of a batch in input order. */
 export const runBatch = async <Result>(
   inputs: BatchInputs<unknown>,
-  options: BatchOptions | undefined,
+  options: RunManyOptions | undefined,
   runOne: RunOne<Result>,
-): Promise<Array<BatchOutcome<Result, unknown>>> => {
-  const outcomes: Array<BatchOutcome<Result, unknown>> = [];
-  for await (const outcome of new BatchRun(inputs, options ?? {}, runOne)) outcomes[outcome.index] = outcome;
+): Promise<Array<BatchOutcome<unknown, unknown>>> => {
+  const { keep, ...batchOptions } = options ?? {};
+  const run: RunOne<unknown> = keep === "output" ? (input, runOptions) => runOne(input, runOptions).then(outputOnly) : runOne;
+  const outcomes: Array<BatchOutcome<unknown, unknown>> = [];
+  for await (const outcome of new BatchRun(inputs, batchOptions, run)) outcomes[outcome.index] = outcome;
   return outcomes;
 };

@@ -23,7 +23,7 @@ import type { PipelineEvent } from "../../runtime/events.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint, PartialResult } from "../../runtime/result.js";
 import { runPipeline, type UntypedResult } from "../../runtime/run.js";
-import type { BatchInputs, BatchOptions, BatchOutcome } from "../batch.js";
+import type { BatchInputs, BatchOptions, BatchOutcome, RunManyOptions } from "../batch.js";
 import { RouteError } from "../errors.js";
 import { runBatch, streamBatch } from "./batch.js";
 import { isInternalFlow, runFlow, toPromise, type FlowResult, type Inherited, type InternalFlow } from "./flow.js";
@@ -108,7 +108,7 @@ export class RouterImpl implements InternalFlow {
     return toPromise(this.toEffect(input, options));
   }
 
-  runMany(inputs: BatchInputs<unknown>, options?: BatchOptions): Promise<Array<BatchOutcome<FlowResult, unknown>>> {
+  runMany(inputs: BatchInputs<unknown>, options?: RunManyOptions): Promise<Array<BatchOutcome<unknown, unknown>>> {
     return runBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
   }
 

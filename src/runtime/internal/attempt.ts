@@ -37,15 +37,16 @@ const abortOnInterrupt = (effect: Effect.Effect<unknown, unknown>, context: Atte
   Effect.onInterrupt(effect, () => Effect.sync(() => context.abort(new Error(`Step "${context.stepId}" was interrupted`))));
 
 /**
- * Starts one attempt of `step`: emits its start event and calls its function.
+ * Starts one attempt of `step`: emits its start event (at `at`, run-relative
+ * milliseconds, which the caller may already have read) and calls its function.
  * Returns the step's output when the function returned a plain value, and
  * otherwise an Effect that finishes the attempt (awaits the Promise or runs
  * the returned Effect, or fails with what the function threw). A plain value
  * is never an Effect, so the two cannot be confused; the scheduler uses the
  * first case to settle synchronous steps without running an Effect at all.
  */
-export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number): unknown => {
-  scope.state.emit({ type: "start", stepId: step.id, attempt, at: scope.state.now() });
+export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number, at: number = scope.state.now()): unknown => {
+  scope.state.emit({ type: "start", stepId: step.id, attempt, at });
   const context = new AttemptContext(scope, step, attempt);
   let returned: unknown;
   try {

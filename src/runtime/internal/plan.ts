@@ -22,8 +22,25 @@ export interface RunConfigLayers {
   readonly steps?: Readonly<Record<string, StepConfig | undefined>> | undefined;
 }
 
-/** Builds the plan. Assumes the definition was validated when it was built. */
+/**
+ * Plans of runs without per-run step config, by definition. A definition is
+ * immutable (every builder call makes a new one), so its plan can be reused
+ * by every such run instead of being recompiled each time.
+ */
+const shared = new WeakMap<PipelineDefinition, ReadonlyArray<CompiledStep>>();
+
+/** Builds the plan, or reuses the definition's when the run adds no step config. Assumes the definition was validated when it was built. */
 export const compilePlan = (definition: PipelineDefinition, run: RunConfigLayers): ReadonlyArray<CompiledStep> => {
+  if (run.defaults !== undefined || run.steps !== undefined) return compile(definition, run);
+  let plan = shared.get(definition);
+  if (plan === undefined) {
+    plan = compile(definition, run);
+    shared.set(definition, plan);
+  }
+  return plan;
+};
+
+const compile = (definition: PipelineDefinition, run: RunConfigLayers): ReadonlyArray<CompiledStep> => {
   const indexOf = new Map(definition.steps.map((step, index) => [step.id, index]));
   const dependents: number[][] = definition.steps.map(() => []);
   definition.steps.forEach((step, index) => {

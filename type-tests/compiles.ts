@@ -1,0 +1,115 @@
+/**
+ * What must compile, checked by tsc under TypeScript 5.9 and TypeScript 7
+ * (tsd's checks run on 5.9 only). One section per guarantee; what must not
+ * compile is in expect-error/.
+ */
+import { Effect, Schema } from "effect";
+import { z } from "zod";
+import { pipeline, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
+import { db, doc, type Db } from "./fixtures.js";
+import type { Equal, Expect } from "./helpers.js";
+
+export const outputs = async () => {
+  // 1. Output types from a value, a Promise and an Effect.
+  const p = pipeline("outputs")
+    .step("value", () => 42)
+    .step("promise", async () => "text")
+    .step("effect", () => Effect.succeed({ ok: true as const }))
+    .step("typedEffect", () => Effect.succeed(1) as Effect.Effect<number, Error, { readonly clock: true }>);
+  const { outputs } = await p.run();
+  type Checks = [
+    Expect<Equal<typeof outputs.value, number>>,
+    Expect<Equal<typeof outputs.promise, string>>,
+    Expect<Equal<typeof outputs.effect, { ok: true }>>,
+    Expect<Equal<typeof outputs.typedEffect, number>>,
+  ];
+};
+
+export const afterAndDep = () => {
+  // 2. `after` takes earlier ids; 3. `dep` returns their outputs.
+  doc.step("summary", { after: ["extract", "classify"] }, (ctx) => {
+    const entities = ctx.dep("extract").entities;
+    const kind = ctx.dep("classify");
+    type Checks = [Expect<Equal<typeof entities, string[]>>, Expect<Equal<typeof kind, "long" | "short">>];
+    return `${kind}: ${entities.length}`;
+  });
+};
+
+export const newIds = () => {
+  // 4. A new id is accepted.
+  return doc.step("extract2", () => 1).step("classify2", { after: ["extract2"] }, (ctx) => ctx.dep("extract2"));
+};
+
+export const inputs = async () => {
+  // 5. Schema output for steps, schema input for run.
+  const order = z.object({ quantity: z.string().transform(Number), note: z.string().default("") });
+  const fromZod = pipeline("order", { input: order }).step("total", (ctx) => {
+    type Checks = [Expect<Equal<typeof ctx.input, { quantity: number; note: string }>>];
+    return ctx.input.quantity;
+  });
+  await fromZod.run({ quantity: "3" });
+
+  const fromEffect = pipeline("effect", {
+    input: Schema.toStandardSchemaV1(Schema.Struct({ count: Schema.NumberFromString })),
+  }).step("double", (ctx) => ctx.input.count * 2);
+  await fromEffect.run({ count: "2" });
+
+  const url: StandardSchemaV1<string, URL> = {
+    "~standard": { version: 1, vendor: "hand-written", validate: (value) => ({ value: new URL(String(value)) }) },
+  };
+  await pipeline("url", { input: url }).step("host", (ctx) => ctx.input.host).run("https://example.com");
+
+  await pipeline<{ a: number }>("typed").step("double", (ctx) => ctx.input.a * 2).run({ a: 1 });
+  await pipeline("inputless").step("now", () => Date.now()).run();
+};
+
+export const configuration = async () => {
+  // 6. Per-step config by known id.
+  const configured = doc.configure({ steps: { classify: { timeout: "5 seconds" } } });
+  await configured.run({ document: "Apple" }, { steps: { extract: { retries: 1 } } });
+};
+
+export const services = async () => {
+  // 7. Services are typed and passed to run.
+  const withDb = pipeline<{ id: string }>("load")
+    .withServices<{ db: Db }>()
+    .step("row", (ctx) => ctx.services.db.find(ctx.input.id));
+  const result = await withDb.run({ id: "1" }, { services: { db } });
+  type Checks = [Expect<Equal<typeof result.output, string>>];
+};
+
+export const conditions = async () => {
+  // 8. A `when` step is read with depOrUndefined, and is optional in the result.
+  const p = pipeline<{ translate: boolean }>("when")
+    .step("detect", () => "fr" as const)
+    .step("translate", { after: ["detect"], when: (ctx) => ctx.input.translate && ctx.dep("detect") === "fr" }, () => "hello")
+    .step("publish", { after: ["translate"] }, (ctx) => ctx.depOrUndefined("translate") ?? "bonjour");
+  const { outputs } = await p.run({ translate: true });
+  type Checks = [
+    Expect<Equal<typeof outputs.translate, string | undefined>>,
+    Expect<Equal<{} extends Pick<typeof outputs, "translate"> ? true : false, true>>,
+    Expect<Equal<typeof outputs.publish, string>>,
+  ];
+};
+
+export const results = () => {
+  // 9. The last step's output, and the Effect's success and error types.
+  const effect = doc.toEffect({ document: "Apple announced a new chip" });
+  type Checks = [
+    Expect<Equal<Effect.Success<typeof effect>["output"], string>>,
+    Expect<Equal<Effect.Error<typeof effect>, PipelineError>>,
+    Expect<
+      Equal<
+        typeof effect,
+        Effect.Effect<
+          PipelineResult<
+            { readonly extract: { entities: string[] }; readonly classify: "long" | "short"; readonly report: string },
+            string
+          >,
+          PipelineError
+        >
+      >
+    >,
+  ];
+  return effect;
+};
