@@ -3,8 +3,9 @@
  * summary. Exits non-zero if any fails.
  *
  * - tsd: the *.test-d.ts files, one per guarantee (expectType, expectError).
- * - tsc under TypeScript 5.9 and under TypeScript 7: compiles.ts (what must
- *   compile) and expect-error/*.ts (what must not, one marked error per line).
+ * - tsc under TypeScript 5.9 and under TypeScript 7: compiles.ts and
+ *   flow/compiles.ts (what must compile) and expect-error/*.ts and
+ *   flow/expect-error/*.ts (what must not, one marked error per line).
  * - check-expect-errors.mjs: each marker guards exactly one error, and the
  *   messages that matter read as promised (TypeScript 5.9).
  * - instantiations.mjs: a 200-step chain type-checks, within the committed
@@ -22,10 +23,13 @@ const tscOf = (packageName) => join(dirname(require.resolve(`${packageName}/pack
 const versionOf = (packageName) => require(`${packageName}/package.json`).version;
 const CONCURRENCY = 2;
 
-const markers = readdirSync(join(here, "expect-error"))
-  .filter((file) => file.endsWith(".ts"))
-  .map((file) => readFileSync(join(here, "expect-error", file), "utf8").match(/@ts-expect-error/g)?.length ?? 0);
-const markerSummary = `compiles.ts and ${markers.reduce((sum, count) => sum + count, 0)} @ts-expect-error in ${markers.length} files`;
+const markerDirectories = [join(here, "expect-error"), join(here, "flow", "expect-error")];
+const markers = markerDirectories.flatMap((directory) =>
+  readdirSync(directory)
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => readFileSync(join(directory, file), "utf8").match(/@ts-expect-error/g)?.length ?? 0),
+);
+const markerSummary = `compiles.ts, flow/compiles.ts and ${markers.reduce((sum, count) => sum + count, 0)} @ts-expect-error in ${markers.length} files`;
 const project = join(here, "tsconfig.json");
 
 /** Slowest first, so two workers finish close together. */

@@ -47,8 +47,12 @@ export type RouteMap = { readonly [name: string]: object };
 /** The names of a router's routes. */
 export type RouteName<Routes> = keyof Routes & string;
 
-/** Turns a union into the intersection of its members. */
-type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends (value: infer Both) => void
+/**
+ * The intersection of the values of a map. Each value becomes a function
+ * parameter first, so an `unknown` value drops out of the intersection
+ * instead of swallowing the union the usual trick starts from.
+ */
+type IntersectValues<Map> = { [Key in keyof Map]: (value: Map[Key]) => void }[keyof Map] extends (value: infer Both) => void
   ? Both
   : never;
 
@@ -62,12 +66,19 @@ type AcceptedInput<Input> = [Input] extends [void] ? unknown : Input;
 export type RoutesInput<Routes> =
   [TypesOf<Routes[RouteName<Routes>]>["input"]] extends [void]
     ? void
-    : UnionToIntersection<{ [Name in RouteName<Routes>]: AcceptedInput<TypesOf<Routes[Name]>["input"]> }[RouteName<Routes>]>;
+    : IntersectValues<{ [Name in RouteName<Routes>]: AcceptedInput<TypesOf<Routes[Name]>["input"]> }>;
 
 /** The services a router needs: every route's. */
-export type RoutesServices<Routes> = UnionToIntersection<
-  { [Name in RouteName<Routes>]: TypesOf<Routes[Name]>["services"] }[RouteName<Routes>]
->;
+export type RoutesServices<Routes> = IntersectValues<{ [Name in RouteName<Routes>]: TypesOf<Routes[Name]>["services"] }>;
+
+/** Whether an input type can hold no value: `never`, or an object with a `never` field (conflicting route inputs). */
+type Uninhabited<Input> = [Input] extends [never]
+  ? true
+  : Input extends object
+    ? [{ [Key in keyof Input]-?: [Input[Key]] extends [never] ? Key : never }[keyof Input]] extends [never]
+      ? false
+      : true
+    : false;
 
 /** A route's value when it is neither a pipeline nor a router. */
 export type NotAFlow<Name extends string> = `Route "${Name}" must be a pipeline or a router`;
@@ -84,7 +95,7 @@ export type IncompatibleRoutes = "The routes' input types have no value in commo
  * input accepts `Parsed` (the router's input after its schema). A failing
  * route is reported at its own property with one of the messages above.
  */
-export type CheckRoutes<Routes, Parsed> = [Parsed] extends [never]
+export type CheckRoutes<Routes, Parsed> = Uninhabited<Parsed> extends true
   ? { readonly [Name in RouteName<Routes>]: IncompatibleRoutes }
   : {
       readonly [Name in RouteName<Routes>]: [TypesOf<Routes[Name]>] extends [never]

@@ -6,7 +6,7 @@ import { parallelLevels, type Graph, type GraphNode } from "./graph.js";
 
 /** Escapes text for a quoted Mermaid label: entity codes for everything that could be read as markup. */
 export const escapeMermaidLabel = (text: string): string =>
-  text.replace(/[&"<>#`|\\[\]{}()-]/g, (char) => `#${char.charCodeAt(0)};`);
+  text.replace(/[&"<>#`|\\[\]{}()]/g, (char) => `#${char.charCodeAt(0)};`);
 
 /** A Mermaid-safe node identifier for the step at `index`. */
 const nodeKey = (index: number): string => `s${index}`;
@@ -71,7 +71,7 @@ export const renderMermaid = (graph: Graph, options: MermaidOptions = {}): strin
       });
     }
     const link = node.pipeline === undefined ? undefined : options.links?.[node.pipeline];
-    if (link !== undefined) lines.push(`  click ${keys.get(node.id)} "${escapeMermaidLabel(link)}"`);
+    if (link !== undefined) lines.push(`  click ${keys.get(node.id)} "${encodeURI(link)}"`);
   }
   return `${lines.join("\n")}\n`;
 };

@@ -31,7 +31,7 @@ describe("stepgraph docs", () => {
     const page = readFileSync(join(root, "docs/pipelines/main.md"), "utf8");
     expect(page).toContain("Declared as `main` in [src/flows.ts:3](../../src/flows.ts#L3).");
     expect(page).toContain("| b | pipeline, runs [Sub Flow](sub-flow.md) | a |");
-    expect(page).toContain('click s1 "sub#45;flow.md"');
+    expect(page).toContain('click s1 "sub-flow.md"');
   });
 
   it("--check passes on fresh output, and names stale, missing and extra files otherwise", async () => {

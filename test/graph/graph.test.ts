@@ -45,7 +45,7 @@ describe("graph", () => {
   it("escapes ids so quotes, brackets, arrows and HTML render as text", () => {
     const nasty = pipeline("nasty").step('a"] --> b[<script>', () => 1);
     const mermaid = nasty.toMermaid();
-    expect(mermaid).toContain('s0["a#34;#93; #45;#45;#62; b#91;#60;script#62;"]');
+    expect(mermaid).toContain('s0["a#34;#93; --#62; b#91;#60;script#62;"]');
     expect(mermaid).not.toContain("<script>");
     expect(mermaid.split("\n").filter((line) => line.includes("-->"))).toEqual([]);
   });

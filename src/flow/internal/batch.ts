@@ -45,9 +45,6 @@ const positiveInteger = (value: number, what: string): number => {
   return value;
 };
 
-/** Why the batch stopped before running every input. */
-type StopReason = { readonly reason: unknown; readonly interrupt: boolean };
-
 /**
  * One batch, as an async iterator of outcomes in completion order. It starts
  * pulling on the first `next()`; `return()` (leaving a `for await` early)
@@ -75,7 +72,8 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
   private done = 0;
   private failed = 0;
   private spentNano = 0;
-  private stopped: StopReason | undefined;
+  /** Set once the batch stops before running every input: no input is pulled after it. */
+  private stopped = false;
   private sourceFailure: { readonly error: unknown } | undefined;
   private wake: (() => void) | undefined;
 
@@ -144,12 +142,12 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
    * input is dropped when it arrives.
    */
   private get settled(): boolean {
-    return this.running === 0 && this.ready.length === 0 && (this.stopped !== undefined || (this.exhausted && !this.pulling));
+    return this.running === 0 && this.ready.length === 0 && (this.stopped || (this.exhausted && !this.pulling));
   }
 
   /** Pulls the next input if a slot is free. Pulls are sequential: an async iterator is read one `next()` at a time. */
   private fill(): void {
-    if (this.pulling || this.exhausted || this.stopped !== undefined) return;
+    if (this.pulling || this.exhausted || this.stopped) return;
     if (this.running + this.ready.length >= this.concurrency) return;
     this.pulling = true;
     void this.pull();
@@ -159,10 +157,10 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     try {
       const paced = this.pacer?.take(this.halt.signal);
       if (paced !== undefined) await paced;
-      if (this.stopped !== undefined) return;
+      if (this.stopped) return;
       const next = await this.source.next();
       if (next.done === true) this.exhausted = true;
-      else if (this.stopped === undefined) this.start(next.value);
+      else if (!this.stopped) this.start(next.value);
     } catch (error) {
       this.sourceFailure = { error };
       this.stop(error, true);
@@ -217,8 +215,8 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
 
   /** Stops pulling; `interrupt` also aborts the runs in flight (a crossed budget interrupts its own runs). */
   private stop(reason: unknown, interrupt: boolean): void {
-    if (this.stopped !== undefined) return;
-    this.stopped = { reason, interrupt };
+    if (this.stopped) return;
+    this.stopped = true;
     this.halt.abort(reason);
     if (interrupt) this.controller.abort(reason);
     if (!this.exhausted) {

@@ -9,7 +9,7 @@ const strictText = pipeline<{ text: "exact" }>("strict").step("echo", (ctx) => c
 
 router("unknownRoute", {
   routes: { simple },
-  // @ts-expect-error says `'"medium"' is not assignable to type '"simple"'`
+  // @ts-expect-error says `Type '"medium"' is not assignable to type '"simple" | PromiseLike<"simple">'`
   route: (input) => (input.text.length > 3 ? "simple" : "medium"),
 });
 
