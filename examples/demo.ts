@@ -2,10 +2,12 @@
  * `npm run demo`: runs the document pipeline with the real OpenAI SDK, against
  * the local OpenAI-compatible server when OPENAI_API_KEY is unset, or against
  * the real API when it is set. Prints the outputs, a usage and cost table, and
- * a timeline showing which steps ran in parallel.
+ * a timeline showing which steps ran in parallel; then runs the pipeline over
+ * a batch of documents, four at a time, under one shared budget, with a
+ * progress bar.
  */
 import OpenAI from "openai";
-import type { RunUsage, RunTiming } from "../src/index.js";
+import type { BatchProgress, RunUsage, RunTiming } from "../src/index.js";
 import { startMockOpenAI, type MockOpenAIOptions } from "../src/testing/index.js";
 import { documentPipeline } from "./document.js";
 
@@ -39,6 +41,27 @@ export const timeline = (timing: RunTiming, width = 50): string => {
     })
     .join("\n");
 };
+
+/** A one-line progress bar for a batch: finished runs filled, runs in flight shaded. */
+export const progressBar = (progress: BatchProgress, width = 24): string => {
+  const total = progress.total ?? Math.max(progress.done + progress.running, 1);
+  const filled = Math.round((progress.done / total) * width);
+  const running = Math.min(width - filled, Math.round((progress.running / total) * width));
+  const bar = `${"█".repeat(filled)}${"▒".repeat(running)}${"·".repeat(width - filled - running)}`;
+  return `[${bar}] ${progress.done}/${progress.total ?? "?"} done, ${progress.failed} failed, ${progress.running} running, $${progress.spentUsd.toFixed(6)} spent`;
+};
+
+/** Short documents for the batch part of the demo. */
+const BATCH = [
+  "Microsoft reported record cloud revenue in Redmond, said Satya Nadella.",
+  "Invoice 2291 from Acme GmbH: amount due 1,200 EUR by March 3.",
+  "Nvidia announced a new GPU in Santa Clara; Jensen Huang presented it.",
+  "Airbus said deliveries from Toulouse rose in the third quarter.",
+  "Invoice 88 from Blue Bottle Coffee: amount due 42 USD.",
+  "Samsung announced a foldable phone in Seoul on Wednesday.",
+  "The Bank of England said inflation in London eased, analysts reported.",
+  "Siemens announced a factory in Munich with partners from Bosch.",
+];
 
 /** Canned answers for the two free-text agents, so the offline report reads like one. */
 const offlineAnswers: MockOpenAIOptions["routes"] = [
@@ -85,6 +108,26 @@ export const main = async (): Promise<void> => {
     console.log("Report:  ", result.output);
     console.log(`\n${usageTable(result.usage)}`);
     console.log(`\nTimeline (${Math.round(result.timing.durationMs)} ms):\n${timeline(result.timing)}`);
+
+    console.log(`\nBatch: ${BATCH.length} documents, 4 at a time, one shared budget of $0.20:`);
+    const redraw = process.stdout.isTTY === true;
+    let last: BatchProgress | undefined;
+    const outcomes = await documentPipeline.runMany(BATCH.map((document) => ({ document })), {
+      client,
+      concurrency: 4,
+      costBudget: 0.2,
+      keep: "output",
+      onProgress: (progress) => {
+        last = progress;
+        if (redraw) process.stdout.write(`\r${progressBar(progress)}`);
+      },
+    });
+    if (redraw) process.stdout.write("\n");
+    else if (last !== undefined) console.log(progressBar(last));
+    for (const outcome of outcomes) {
+      const text = outcome.ok ? (outcome.result.status === "completed" ? outcome.result.output : "(stopped)") : `failed: ${String(outcome.error)}`;
+      console.log(`  #${outcome.index + 1} ${pad(BATCH[outcome.index] ?? "", 40)} → ${text.slice(0, 70)}`);
+    }
   } finally {
     await server?.close();
   }

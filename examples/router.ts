@@ -11,8 +11,7 @@
  */
 import OpenAI from "openai";
 import { z } from "zod";
-import { agent, pipeline } from "../src/index.js";
-import { router } from "../src/flow/router.js";
+import { agent, pipeline, router } from "../src/index.js";
 import { startMockOpenAI, type MockOpenAIOptions } from "../src/testing/index.js";
 
 export interface Ticket {

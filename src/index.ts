@@ -75,3 +75,29 @@ export {
   AgentRequestError,
   UnknownModelPriceError,
 } from "./agents/errors.js";
+export { router } from "./flow/router.js";
+export type { RouteContext, Router, RouterInput, RouterOptions, RouterParsed } from "./flow/router.js";
+export { RouteError } from "./flow/errors.js";
+export type {
+  AsStepArgs,
+  RouteMap,
+  RouteName,
+  RouterError,
+  RoutesInput,
+  RoutesOutput,
+  RoutesResult,
+  RoutesServices,
+  RoutesStop,
+  SubStepContext,
+  SubStepReturn,
+} from "./flow/types.js";
+export type {
+  BatchInputs,
+  BatchKeep,
+  BatchOptions,
+  BatchOutcome,
+  BatchProgress,
+  KeptResult,
+  OutputOnly,
+  RunManyOptions,
+} from "./flow/batch.js";

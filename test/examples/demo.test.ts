@@ -4,7 +4,7 @@ import { main } from "../../examples/demo.js";
 describe("the demo", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("runs the document pipeline against the local server and prints usage and a timeline", async () => {
+  it("runs the document pipeline against the local server and prints usage, a timeline, and a batch's progress", async () => {
     const key = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
     const lines: string[] = [];
@@ -20,5 +20,8 @@ describe("the demo", () => {
     expect(printed).toMatch(/Report: +This news document names 8 entities/);
     expect(printed).toMatch(/total +4 /);
     expect(printed).toMatch(/lookupMarket +\s+█+/);
+    expect(printed).toMatch(/\[█{24}\] 8\/8 done, 0 failed, 0 running, \$0\.000\d+ spent/);
+    expect(printed).not.toContain("$0.000000 spent");
+    expect(printed).toMatch(/#2 Invoice 2291 .* → This invoice document/);
   });
 });

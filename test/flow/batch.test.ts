@@ -8,9 +8,9 @@ import {
   type PipelineError,
   type PipelineEvent,
 } from "../../src/index.js";
-import type { BatchProgress } from "../../src/flow/batch.js";
+import type { BatchProgress } from "../../src/index.js";
 import { Pacer } from "../../src/flow/internal/pace.js";
-import { useMockOpenAI } from "../agents/helpers.js";
+import { gpt4oMiniCost, useMockOpenAI } from "../agents/helpers.js";
 
 const mock = useMockOpenAI();
 
@@ -122,6 +122,22 @@ describe("runMany", () => {
     expect(outcomes).toHaveLength(50);
     expect(furthestAhead).toBeLessThanOrEqual(3);
     expect(log.pulled).toBe(50);
+  });
+
+  it("counts what runs spent in its progress even when keep: \"output\" drops their usage", async () => {
+    mock.server.setResponder(() => ({ content: "ok", usage: { inputTokens: 1_000, outputTokens: 100 } }));
+    const writer = agent({ model: "gpt-4o-mini" });
+    const p = pipeline<number>("compactSpend", { client: mock.client }).step("write", async (ctx) => (await ctx.run(writer, `n${ctx.input}`)).output);
+    const progress: BatchProgress[] = [];
+    const outcomes = await p.runMany([1, 2, 3], { keep: "output", concurrency: 2, onProgress: (event) => progress.push(event) });
+    expect(outcomes.map((outcome) => outcome.ok && outcome.result)).toEqual([
+      { status: "completed", output: "ok" },
+      { status: "completed", output: "ok" },
+      { status: "completed", output: "ok" },
+    ]);
+    const billed = mock.server.totalBilled();
+    expect(billed.responses).toBe(3);
+    expect(progress.at(-1)?.spentUsd).toBeCloseTo(gpt4oMiniCost(billed.inputTokens, billed.outputTokens) / 1e9, 12);
   });
 
   it("keeps only status and output of each run with keep: \"output\"", async () => {

@@ -1,8 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { agent, CheckpointMismatchError, PipelineInputError, pipeline, StepExecutionError } from "../../src/index.js";
-import { RouteError } from "../../src/flow/errors.js";
-import { router } from "../../src/flow/router.js";
+import { RouteError, router } from "../../src/index.js";
 import { gpt4oMiniCost, useMockOpenAI } from "../agents/helpers.js";
 
 const mock = useMockOpenAI();

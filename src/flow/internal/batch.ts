@@ -81,6 +81,8 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     inputs: BatchInputs<unknown>,
     options: BatchOptions,
     private readonly runOne: RunOne<Result>,
+    /** What to keep of a successful result, applied after its cost is counted. */
+    private readonly keep: (result: Result) => Result = (result) => result,
   ) {
     const { concurrency, stopOnError, onProgress, costBudget, rateLimit, signal, budgets, ...runOptions } = options;
     this.concurrency = positiveInteger(concurrency ?? DEFAULT_CONCURRENCY, "concurrency");
@@ -183,7 +185,7 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     promise.then(
       (result) => {
         this.spentNano += costOfResult(result);
-        this.settle({ ok: true, index, result });
+        this.settle({ ok: true, index, result: this.keep(result) });
       },
       (error: unknown) => {
         this.failed++;
@@ -271,8 +273,8 @@ export const runBatch = async <Result>(
   runOne: RunOne<Result>,
 ): Promise<Array<BatchOutcome<unknown, unknown>>> => {
   const { keep, ...batchOptions } = options ?? {};
-  const run: RunOne<unknown> = keep === "output" ? (input, runOptions) => runOne(input, runOptions).then(outputOnly) : runOne;
   const outcomes: Array<BatchOutcome<unknown, unknown>> = [];
-  for await (const outcome of new BatchRun(inputs, batchOptions, run)) outcomes[outcome.index] = outcome;
+  const batch = new BatchRun<unknown>(inputs, batchOptions, runOne, keep === "output" ? outputOnly : undefined);
+  for await (const outcome of batch) outcomes[outcome.index] = outcome;
   return outcomes;
 };
