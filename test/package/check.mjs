@@ -29,6 +29,16 @@ for (const [format, library, testing] of [
     const result = await p.run();
     assert.equal(result.outputs.b, 21, `${format}: the pipeline runs`);
     assert.equal(result.usage.calls, 1, `${format}: the agent call is accounted`);
+    const short = library.pipeline("short").step("say", () => "short");
+    const long = library.pipeline("long").step("say", () => "long");
+    const pick = library.router("pick", { routes: { short, long }, route: (input) => (input.length > 3 ? "long" : "short") });
+    const routed = await pick.runMany(["hi", "hello"], { concurrency: 2, keep: "output" });
+    assert.deepEqual(
+      routed.map((outcome) => outcome.ok && outcome.result.route),
+      ["short", "long"],
+      `${format}: routers and batches run`,
+    );
+    assert.equal(typeof library.RouteError, "function", `${format}: RouteError is exported`);
   } finally {
     await server.close();
   }
