@@ -48,6 +48,8 @@ export { renderMarkdown, escapeMarkdown } from "./graph/markdown.js";
 export type { MarkdownOptions } from "./graph/markdown.js";
 export type { MermaidOptions } from "./graph/mermaid.js";
 export { BudgetScope } from "./runtime/budget.js";
+export { RateLimiter } from "./runtime/rate-limit.js";
+export type { RateLimiterOptions } from "./runtime/rate-limit.js";
 export type { BudgetScopeOptions } from "./runtime/budget.js";
 export { CostBudgetExceededError } from "./runtime/errors.js";
 export type { BudgetScopeKind } from "./runtime/errors.js";

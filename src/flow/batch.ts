@@ -3,6 +3,7 @@
  * a time, with inputs pulled lazily from any iterable or async iterable.
  */
 import type { RunOptions } from "../runtime/options.js";
+import type { RateLimiter } from "../runtime/rate-limit.js";
 
 /** The inputs of a batch: an array, any iterable, or an async iterable (a generator, a file's lines, a cursor). */
 export type BatchInputs<Input> = Iterable<Input> | AsyncIterable<Input>;
@@ -45,11 +46,12 @@ export interface BatchOptions<Services = unknown, Ids extends string = string>
    */
   readonly costBudget?: number | undefined;
   /**
-   * At most this many runs start per minute, spaced evenly across the batch.
-   * It paces whole runs (one model call per run is the common case); it does
-   * not yet pace the individual model calls inside a run.
+   * Paces the batch's model requests: at most this many start per minute,
+   * spaced evenly across every run of the batch (each retry, tool turn and
+   * stream counts; steps without model calls are not slowed). Pass a
+   * {@link RateLimiter} to share the limit with other batches or runs.
    */
-  readonly rateLimit?: number | undefined;
+  readonly rateLimit?: number | RateLimiter | undefined;
   /** Aborting it stops the batch: no further input is pulled and runs in flight are interrupted (their outcome is a `PipelineCancelledError`). */
   readonly signal?: AbortSignal | undefined;
 }

@@ -18,6 +18,8 @@ export interface ModelCallHost {
   readonly pricing: PriceTable | undefined;
   /** The budgets this step's calls are charged to (run, step, batch). */
   readonly budgets: ReadonlyArray<BudgetScope>;
+  /** Waits for the rate limit's next slot before a request is sent (`undefined`: no limit, send now). */
+  pace(): Promise<void> | undefined;
   /** Milliseconds since the run started. */
   now(): number;
   /** Records a billed call in the run's ledger. */

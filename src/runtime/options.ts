@@ -5,6 +5,7 @@ import type { BudgetScope } from "./budget.js";
 import type { DurationInput, StepConfig } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { PipelineEvent } from "./events.js";
+import type { RateLimiter } from "./rate-limit.js";
 import type { Checkpoint } from "./result.js";
 
 /**
@@ -28,6 +29,12 @@ export interface RunOptions<Services = unknown, Ids extends string = string> ext
   readonly resume?: Checkpoint | undefined;
   /** Further budgets this run is charged to and interrupted by, such as a batch's shared budget. */
   readonly budgets?: ReadonlyArray<BudgetScope> | undefined;
+  /**
+   * Paces this run's model requests: a number is requests per minute for this
+   * run alone; a {@link RateLimiter} is shared with every run it is passed to.
+   * Sub-pipelines and routes share their parent's.
+   */
+  readonly rateLimit?: number | RateLimiter | undefined;
   /** The application services the steps read from `ctx.services`. */
   readonly services?: Services | undefined;
 }

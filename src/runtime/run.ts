@@ -9,6 +9,7 @@ import { toMillis } from "./config.js";
 import type { PipelineDefinition } from "./definition.js";
 import type { PriceTable } from "../agents/pricing.js";
 import { BudgetScope } from "./budget.js";
+import { limiterOf, type RateLimiter } from "./rate-limit.js";
 import {
   CheckpointMismatchError,
   CostBudgetExceededError,
@@ -93,7 +94,9 @@ export const runPipeline = (
     let timeoutMs: number | undefined;
     let maxConcurrency: number | undefined;
     let runBudget: BudgetScope | undefined;
+    let limiter: RateLimiter | undefined;
     try {
+      limiter = limiterOf(options.rateLimit);
       plan = compilePlan(definition, options);
       const costBudget = options.costBudget ?? definition.settings.costBudget;
       runBudget = costBudget === undefined ? undefined : new BudgetScope({ limitUsd: costBudget, scope: "run" });
@@ -120,6 +123,7 @@ export const runPipeline = (
         pricing: mergePricing(definition.settings.pricing, options.pricing),
         budgets,
         stepBudgets: new Map(),
+        limiter,
       };
       const withPartial = (error: CostBudgetExceededError) =>
         new CostBudgetExceededError({ ...error, partial: state.partial(definition.name) });

@@ -9,7 +9,6 @@ import {
   type PipelineEvent,
 } from "../../src/index.js";
 import type { BatchProgress } from "../../src/index.js";
-import { Pacer } from "../../src/flow/internal/pace.js";
 import { gpt4oMiniCost, useMockOpenAI } from "../agents/helpers.js";
 
 const mock = useMockOpenAI();
@@ -291,31 +290,5 @@ describe("stream", () => {
     expect(await aborted.promise).toBe(1);
     expect(log.closed).toBe(true);
     expect(log.pulled).toBeLessThanOrEqual(3);
-  });
-});
-
-describe("rateLimit", () => {
-  it("spaces run starts evenly at the given rate per minute", async () => {
-    let now = 0;
-    const waits: number[] = [];
-    const pacer = new Pacer(120, {
-      now: () => now,
-      sleep: async (ms) => {
-        waits.push(ms);
-      },
-    });
-    const signal = new AbortController().signal;
-    const starts: Array<Promise<void> | undefined> = [pacer.take(signal), pacer.take(signal), pacer.take(signal)];
-    expect(starts[0]).toBeUndefined();
-    expect(waits).toEqual([500, 1000]);
-    now = 5_000;
-    expect(pacer.take(signal)).toBeUndefined();
-    expect(() => new Pacer(0)).toThrow("rateLimit must be a positive number");
-  });
-
-  it("paces a batch's runs", async () => {
-    const p = pipeline<number>("paced").step("id", (ctx) => ctx.input);
-    const outcomes = await p.runMany([1, 2, 3], { rateLimit: 60_000 });
-    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
   });
 });

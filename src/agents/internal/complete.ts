@@ -51,6 +51,8 @@ const sendRequest = async (
   messages: ChatCompletionMessageParam[],
   signal: AbortSignal,
 ): Promise<{ completion: ChatCompletion; usage: Usage }> => {
+  // Wait for the rate limit before reserving budget, so a queued request holds no reservation.
+  await host.pace();
   const billing = await RequestBilling.open(
     host,
     agent.model,

@@ -77,6 +77,7 @@ export const streamAgent = <Output>(
     }
     const base = requestBase(untyped, options);
     const messages = initialMessages(untyped, input);
+    await host.pace();
     const billing = await RequestBilling.open(
       host,
       agent.model,

@@ -9,7 +9,7 @@ import { CostBudgetExceededError } from "../../runtime/errors.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { RunUsage } from "../../runtime/usage.js";
 import type { BatchInputs, BatchOptions, BatchOutcome, BatchProgress, RunManyOptions } from "../batch.js";
-import { Pacer } from "./pace.js";
+import { limiterOf, type RateLimiter } from "../../runtime/rate-limit.js";
 
 /** Runs one input; the engine passes the batch's signal and budgets in `options`. */
 export type RunOne<Result> = (input: unknown, options: RunOptions) => Promise<Result>;
@@ -56,7 +56,7 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
   private readonly stopOnError: boolean;
   private readonly onProgress: ((progress: BatchProgress) => void) | undefined;
   private readonly total: number | undefined;
-  private readonly pacer: Pacer | undefined;
+  private readonly limiter: RateLimiter | undefined;
   /** Aborted to interrupt the runs in flight. */
   private readonly controller = new AbortController();
   /** Aborted on any stop, to cut a pacing wait short. */
@@ -88,7 +88,8 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     this.concurrency = positiveInteger(concurrency ?? DEFAULT_CONCURRENCY, "concurrency");
     this.stopOnError = stopOnError ?? false;
     this.onProgress = onProgress;
-    this.pacer = rateLimit === undefined ? undefined : new Pacer(rateLimit);
+    // One limiter for the whole batch: every run's model requests share it.
+    this.limiter = limiterOf(rateLimit);
     this.total = sizeOf(inputs);
     this.source = openSource(inputs);
     let shared = budgets ?? [];
@@ -104,7 +105,12 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
       signal.addEventListener("abort", onAbort, { once: true });
       this.detach.push(() => signal.removeEventListener("abort", onAbort));
     }
-    this.runOptions = { ...runOptions, signal: this.controller.signal, budgets: shared.length === 0 ? undefined : shared };
+    this.runOptions = {
+      ...runOptions,
+      signal: this.controller.signal,
+      budgets: shared.length === 0 ? undefined : shared,
+      rateLimit: this.limiter,
+    };
   }
 
   [Symbol.asyncIterator](): this {
@@ -157,8 +163,6 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
 
   private async pull(): Promise<void> {
     try {
-      const paced = this.pacer?.take(this.halt.signal);
-      if (paced !== undefined) await paced;
       if (this.stopped) return;
       const next = await this.source.next();
       if (next.done === true) this.exhausted = true;

@@ -10,6 +10,7 @@ import type { StandardSchemaV1 } from "../../builder/input-schema.js";
 import type { Graph, NodeConfig } from "../../graph/graph.js";
 import { renderMermaid } from "../../graph/mermaid.js";
 import { BudgetScope } from "../../runtime/budget.js";
+import { limiterOf, type RateLimiter } from "../../runtime/rate-limit.js";
 import { toMillis, type StepConfig } from "../../runtime/config.js";
 import type { PipelineDefinition, RuntimeStepContext } from "../../runtime/definition.js";
 import {
@@ -57,6 +58,19 @@ interface Decision {
 }
 
 /** The untyped router behind `router()`. */
+/**
+ * One limiter for the routing call and the route's run, when the rate is given
+ * as a number. An invalid rate is passed on as given, for the routing run to
+ * reject as a definition error.
+ */
+const sharedLimiter = (rateLimit: number | RateLimiter | undefined): number | RateLimiter | undefined => {
+  try {
+    return limiterOf(rateLimit);
+  } catch {
+    return rateLimit;
+  }
+};
+
 export class RouterImpl implements InternalFlow {
   readonly routes: ReadonlyArray<string>;
   private readonly targets: ReadonlyMap<string, InternalFlow>;
@@ -146,7 +160,7 @@ export class RouterImpl implements InternalFlow {
         // One budget for routing and route together, not one each.
         budgets = [...(budgets ?? []), new BudgetScope({ limitUsd: options.costBudget, scope: "run" })];
       }
-      const shared: RunOptions = { ...options, costBudget: undefined, budgets };
+      const shared: RunOptions = { ...options, costBudget: undefined, budgets, rateLimit: sharedLimiter(options.rateLimit) };
       return Effect.flatMap(this.decide(parsed, shared, inherited), (decision) => {
         const offset = performance.now() - started;
         return this.runRoute(decision, parsed, shared, inherited, offset);
@@ -163,6 +177,7 @@ export class RouterImpl implements InternalFlow {
       defaults: options.defaults,
       services: options.services,
       budgets: options.budgets,
+      rateLimit: options.rateLimit,
       client: options.client ?? (inherited.client as RunOptions["client"]),
       pricing: inherited.pricing === undefined ? options.pricing : { ...inherited.pricing, ...options.pricing },
     });

@@ -31,6 +31,7 @@ export const subFlowStep = (
       services: ctx.services,
       onEvent: nestedEventForwarder(ctx),
       budgets: scope?.budgets,
+      rateLimit: scope?.limiter,
     };
     let result: FlowResult;
     try {

@@ -9,6 +9,7 @@ import type { PriceTable } from "../../agents/pricing.js";
 import { BudgetScope } from "../budget.js";
 import type { RuntimeStepContext } from "../definition.js";
 import type { ModelCallHost } from "../host.js";
+import type { RateLimiter } from "../rate-limit.js";
 import { stopRequest, type StopRequest } from "../stop.js";
 import type { CompiledStep } from "./plan.js";
 import { StepStatus, type RunState } from "./state.js";
@@ -25,7 +26,12 @@ export interface RunScope {
   readonly budgets: ReadonlyArray<BudgetScope>;
   /** Each step's own budget, made on first use. */
   readonly stepBudgets: Map<string, BudgetScope>;
+  /** Paces every model request of the run, if a rate limit is set. */
+  readonly limiter: RateLimiter | undefined;
 }
+
+/** What `pace` is without a rate limit: nothing to wait for. */
+const noPacing = (): undefined => undefined;
 
 /** The key under which a context exposes its run scope to sub-pipelines (stepgraph-internal). */
 export const runScopeKey: unique symbol = Symbol.for("stepgraph/runScope");
@@ -116,6 +122,7 @@ export class AttemptContext implements RuntimeStepContext {
       client: scope.client,
       pricing: scope.pricing,
       budgets,
+      pace: scope.limiter === undefined ? noPacing : () => (scope.limiter as RateLimiter).take(signal),
       now: () => state.now(),
       record: (record) => state.ledger.record({ ...record, stepId: step.id }),
       emit: (event) => state.emit({ type: "call", stepId: step.id, at: state.now(), ...event }),

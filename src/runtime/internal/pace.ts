@@ -1,6 +1,6 @@
 /**
- * Pacing for a batch's `rateLimit`: starts are spaced evenly, `60 000 / rate`
- * milliseconds apart, across the whole batch.
+ * Even pacing behind `RateLimiter`: slots are handed out `60 000 / rate`
+ * milliseconds apart.
  */
 
 /** The clock a pacer reads and waits on (swapped for a fake one in tests). */
