@@ -10,10 +10,11 @@
  * It runs against the local OpenAI-compatible server when OPENAI_API_KEY is
  * unset, and against the OpenAI API when it is set.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { z } from "zod";
 import { agent, pipeline, type Checkpoint } from "../src/index.js";
-import { startMockOpenAI, type MockOpenAIOptions } from "../src/testing/index.js";
+import type { MockOpenAIOptions } from "../src/testing/index.js";
+import { runIfMain, withModelClient } from "./model-client.js";
 
 /** One turn of the guest's side: the first request, and every answer so far. */
 export interface Turn {
@@ -104,24 +105,12 @@ export const converse = async (request: string, answers: ReadonlyArray<string>, 
   }
 };
 
-export const main = async (): Promise<void> => {
-  const live = process.env.OPENAI_API_KEY !== undefined && process.env.OPENAI_API_KEY !== "";
-  const server = live ? undefined : await startMockOpenAI({ routes: offlineAnswers });
-  const client = server ? new OpenAI({ baseURL: server.url, apiKey: "local", maxRetries: 0 }) : new OpenAI({ maxRetries: 0 });
-  try {
-    console.log(live ? "Running against the OpenAI API." : `Running against the local OpenAI-compatible server at ${server!.url}.`);
+export const main = (): Promise<void> =>
+  withModelClient({ routes: offlineAnswers }, async (client) => {
     const request = "Hi! Could you book us a table at Luigi's?";
     console.log(`Guest:     ${request}`);
     const reply = await converse(request, ["On Friday, please.", "On Friday, 4 people."], client);
     console.log(`Assistant: ${reply}`);
-  } finally {
-    await server?.close();
-  }
-};
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
   });
-}
+
+runIfMain(import.meta.url, main);

@@ -6,10 +6,10 @@
  * a batch of documents, four at a time, under one shared budget, with a
  * progress bar.
  */
-import OpenAI from "openai";
 import type { BatchProgress, RunUsage, RunTiming } from "../src/index.js";
-import { startMockOpenAI, type MockOpenAIOptions } from "../src/testing/index.js";
+import type { MockOpenAIOptions } from "../src/testing/index.js";
 import { documentPipeline } from "./document.js";
+import { runIfMain, withModelClient } from "./model-client.js";
 
 const DOCUMENT =
   "Apple announced the M5 chip in Cupertino on Tuesday. Tim Cook said TSMC will build it in Arizona, and analysts at Morgan Stanley expect strong demand.";
@@ -94,14 +94,8 @@ const offlineAnswers: MockOpenAIOptions["routes"] = [
   },
 ];
 
-export const main = async (): Promise<void> => {
-  const live = process.env.OPENAI_API_KEY !== undefined && process.env.OPENAI_API_KEY !== "";
-  const server = live ? undefined : await startMockOpenAI({ latencyMs: 150, routes: offlineAnswers });
-  const client = server
-    ? new OpenAI({ baseURL: server.url, apiKey: "local", maxRetries: 0 })
-    : new OpenAI({ maxRetries: 0 });
-  try {
-    console.log(live ? "Running against the OpenAI API." : `Running against the local OpenAI-compatible server at ${server!.url}.`);
+export const main = (): Promise<void> =>
+  withModelClient({ latencyMs: 150, routes: offlineAnswers }, async (client) => {
     const result = await documentPipeline.run({ document: DOCUMENT }, { client });
     console.log("\nEntities:", result.outputs.extract.entities.join(", "));
     console.log("Category:", result.outputs.classify.category);
@@ -128,14 +122,6 @@ export const main = async (): Promise<void> => {
       const text = outcome.ok ? (outcome.result.status === "completed" ? outcome.result.output : "(stopped)") : `failed: ${String(outcome.error)}`;
       console.log(`  #${outcome.index + 1} ${pad(BATCH[outcome.index] ?? "", 40)} → ${text.slice(0, 70)}`);
     }
-  } finally {
-    await server?.close();
-  }
-};
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
   });
-}
+
+runIfMain(import.meta.url, main);

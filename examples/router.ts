@@ -9,10 +9,10 @@
  * It runs against the local OpenAI-compatible server when OPENAI_API_KEY is
  * unset, and against the OpenAI API when it is set.
  */
-import OpenAI from "openai";
 import { z } from "zod";
 import { agent, pipeline, router } from "../src/index.js";
-import { startMockOpenAI, type MockOpenAIOptions } from "../src/testing/index.js";
+import type { MockOpenAIOptions } from "../src/testing/index.js";
+import { runIfMain, withModelClient } from "./model-client.js";
 
 export interface Ticket {
   readonly id: string;
@@ -84,12 +84,8 @@ export const TICKETS: ReadonlyArray<Ticket> = [
   { id: "103", text: "Do you have a student discount?" },
 ];
 
-export const main = async (): Promise<void> => {
-  const live = process.env.OPENAI_API_KEY !== undefined && process.env.OPENAI_API_KEY !== "";
-  const server = live ? undefined : await startMockOpenAI({ routes: offlineAnswers });
-  const client = server ? new OpenAI({ baseURL: server.url, apiKey: "local", maxRetries: 0 }) : new OpenAI({ maxRetries: 0 });
-  try {
-    console.log(live ? "Running against the OpenAI API." : `Running against the local OpenAI-compatible server at ${server!.url}.`);
+export const main = (): Promise<void> =>
+  withModelClient({ routes: offlineAnswers }, async (client) => {
     console.log(`\n${support.toMermaid()}`);
     const outcomes = await support.runMany(TICKETS, { client, concurrency: 3 });
     let cost = 0;
@@ -104,14 +100,6 @@ export const main = async (): Promise<void> => {
       console.log(`#${ticket.id} → ${route.padEnd(9)} ${usage.calls} calls  ${output}`);
     }
     console.log(`\nTotal cost: $${cost.toFixed(6)}`);
-  } finally {
-    await server?.close();
-  }
-};
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
   });
-}
+
+runIfMain(import.meta.url, main);

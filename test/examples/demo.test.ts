@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../examples/demo.js";
+import { printedBy } from "./print.js";
 
 describe("the demo", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("runs the document pipeline against the local server and prints usage, a timeline, and a batch's progress", async () => {
-    const key = process.env.OPENAI_API_KEY;
-    delete process.env.OPENAI_API_KEY;
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void lines.push(parts.join(" ")));
-    try {
-      await main();
-    } finally {
-      if (key !== undefined) process.env.OPENAI_API_KEY = key;
-    }
-    const printed = lines.join("\n");
+    const printed = await printedBy(main);
     expect(printed).toContain("local OpenAI-compatible server");
     expect(printed).toContain("Category: news");
     expect(printed).toMatch(/Report: +This news document names 8 entities/);

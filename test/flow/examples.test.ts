@@ -1,26 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { printedBy } from "../examples/print.js";
 import { main as conversation } from "../../examples/conversation.js";
 import { main as routerExample } from "../../examples/router.js";
-
-/** Runs an example's `main` offline (against the local server) and returns what it printed. */
-const printed = async (main: () => Promise<void>): Promise<string> => {
-  const key = process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_API_KEY;
-  const lines: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void lines.push(parts.join(" ")));
-  try {
-    await main();
-  } finally {
-    if (key !== undefined) process.env.OPENAI_API_KEY = key;
-  }
-  return lines.join("\n");
-};
 
 describe("flow examples", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("conversation.ts asks for what is missing and resumes without re-reading the request", async () => {
-    const output = await printed(conversation);
+    const output = await printedBy(conversation);
     expect(output).toContain("local OpenAI-compatible server");
     expect(output.split("\n").filter((line) => line.startsWith("  (model calls"))).toEqual([
       "  (model calls this turn: understand ×1)",
@@ -33,7 +20,7 @@ describe("flow examples", () => {
   });
 
   it("router.ts routes each ticket and counts the classifier's calls", async () => {
-    const output = await printed(routerExample);
+    const output = await printedBy(routerExample);
     expect(output).toContain('s0{"support_router"}');
     expect(output).toMatch(/#101 → billing +2 calls +Thanks for writing in\. We looked into it: open invoices INV-101\./);
     expect(output).toMatch(/#102 → technical 2 calls/);
