@@ -1,26 +1,27 @@
 /**
  * The core issue's three figures for stepgraph, the naive Effect scheduler
  * and the Promise floor: W2's makespan over the critical path, and W3's
- * overhead per step on the chain and the wide shape.
+ * overhead per step on the chain and the wide shape. All three contenders
+ * run in the same child process per workload, so the rows compare.
  */
-import type { OverheadOutcome } from "./overhead.js";
+import type { IsolatedOutcome } from "./isolated.js";
 import type { Table } from "./report-types.js";
 import { formatSummary, mapSummary, type Summary } from "./stats.js";
 
 export const coreIssueTable = (
-  w2: { readonly makespanMs: ReadonlyMap<string, Summary>; readonly criticalPathMs: number } | undefined,
-  w3: Readonly<Record<string, OverheadOutcome>> | undefined,
+  w2: { readonly outcome: IsolatedOutcome; readonly criticalPathMs: number } | undefined,
+  w3: { readonly chain: IsolatedOutcome; readonly wide: IsolatedOutcome } | undefined,
 ): Table => {
   const cell = (summary: Summary | undefined, digits: number) => (summary === undefined ? "–" : formatSummary(summary, digits));
   return {
     columns: ["contender", "W2: 100-step DAG, makespan / critical path", "W3: chain, µs/step", "W3: wide, µs/step"],
     rows: ["stepgraph", "naive-effect", "promise-floor"].map((name) => {
-      const makespan = w2?.makespanMs.get(name);
+      const makespan = w2?.outcome.figures.get(name)?.summary;
       return [
         name,
         cell(makespan === undefined ? undefined : mapSummary(makespan, (value) => value / w2!.criticalPathMs), 3),
-        cell(w3?.chain?.microsPerStep.get(name), 2),
-        cell(w3?.wide?.microsPerStep.get(name), 2),
+        cell(w3?.chain.figures.get(name)?.summary, 2),
+        cell(w3?.wide.figures.get(name)?.summary, 2),
       ];
     }),
   };

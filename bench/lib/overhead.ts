@@ -1,9 +1,17 @@
 /**
  * Scheduling overhead: zero-latency steps, so all that is timed is the
- * engine. Each sample times a batch of back-to-back runs sized to take about
- * `sampleMs`, so fast engines are not measured at the timer's resolution;
- * engines slower than `slowRunMs` a run get one run per sample and fewer
- * rounds, so the suite stays inside its time budget.
+ * engine. Each sample runs the DAG back to back until `sampleMs` has passed
+ * and divides the elapsed time by the steps run, so fast engines are not
+ * measured at the timer's resolution. Engines whose faster of two first runs
+ * takes `slowRunMs` or more get `slowRounds` rounds instead of `rounds`
+ * (each of their samples is then one run), so the suite stays inside its
+ * time budget.
+ *
+ * Samples are time-boxed rather than sized in advance from warm-up runs: a
+ * batch size computed from warm-up inherits whatever the warm-up suffered
+ * (in one suite run, stepgraph's first wide runs after a LangGraph run in
+ * the same process took ~70 ms instead of ~2 ms, so its batch was sized at
+ * one run and every "sample" was a single 2 ms run).
  */
 import type { BuiltDag, Contender, StepWork } from "./contender.js";
 import type { Dag } from "./dag.js";
@@ -18,9 +26,10 @@ export interface OverheadOptions {
 }
 
 export interface OverheadOutcome {
-  /** Microseconds per step. */
+  /** Microseconds per step, one value per sample. */
   readonly microsPerStep: ReadonlyMap<string, Summary>;
-  readonly runsPerSample: ReadonlyMap<string, number>;
+  /** How many runs each sample took, one value per sample. */
+  readonly runsPerSample: ReadonlyMap<string, Summary>;
   readonly failed: ReadonlyMap<string, string>;
 }
 
@@ -37,7 +46,7 @@ export const measureOverhead = async (
 ): Promise<OverheadOutcome> => {
   const steps = dag.nodes.length;
   const failed = new Map<string, string>();
-  const ready = new Map<string, { built: BuiltDag; batch: number; rounds: number }>();
+  const ready = new Map<string, { built: BuiltDag; rounds: number }>();
   for (const contender of contenders) {
     try {
       const built = await contender.build(dag, work);
@@ -47,8 +56,7 @@ export const measureOverhead = async (
         await runChecked(contender.name, built, steps);
         durations.push(performance.now() - start);
       };
-      // Two runs decide whether the engine is slow (judged by the faster of them, so one noisy run cannot);
-      // fast engines then warm up for warmupMs and size their batch from the median warm-up run.
+      // The faster of two runs decides whether the engine is slow, so one noisy run cannot.
       await timedRun();
       await timedRun();
       const slow = Math.min(...durations) >= options.slowRunMs;
@@ -56,33 +64,40 @@ export const measureOverhead = async (
         const warmStart = performance.now();
         while (performance.now() - warmStart < options.warmupMs) await timedRun();
       }
-      const typical = [...durations].sort((a, b) => a - b)[durations.length >> 1]!;
-      const batch = slow ? 1 : Math.max(1, Math.min(1000, Math.round(options.sampleMs / Math.max(typical, 0.001))));
-      ready.set(contender.name, { built, batch, rounds: slow ? options.slowRounds : options.rounds });
+      ready.set(contender.name, { built, rounds: slow ? options.slowRounds : options.rounds });
     } catch (error) {
       failed.set(contender.name, error instanceof Error ? error.message : String(error));
     }
   }
   const samples = new Map<string, number[]>([...ready.keys()].map((name) => [name, []]));
+  const runCounts = new Map<string, number[]>([...ready.keys()].map((name) => [name, []]));
   const maxRounds = Math.max(0, ...[...ready.values()].map((entry) => entry.rounds));
   for (let round = 0; round < maxRounds; round++) {
     for (const name of rotate([...ready.keys()], round)) {
       const entry = ready.get(name)!;
       if (failed.has(name) || round >= entry.rounds) continue;
       try {
+        let runs = 0;
         const start = performance.now();
-        for (let index = 0; index < entry.batch; index++) await runChecked(name, entry.built, steps);
-        samples.get(name)!.push(((performance.now() - start) * 1000) / (entry.batch * steps));
+        let elapsed = 0;
+        do {
+          await runChecked(name, entry.built, steps);
+          runs++;
+          elapsed = performance.now() - start;
+        } while (elapsed < options.sampleMs);
+        samples.get(name)!.push((elapsed * 1000) / (runs * steps));
+        runCounts.get(name)!.push(runs);
       } catch (error) {
         failed.set(name, error instanceof Error ? error.message : String(error));
       }
     }
   }
   const microsPerStep = new Map<string, Summary>();
-  for (const [name, values] of samples) if (!failed.has(name) && values.length > 0) microsPerStep.set(name, summarize(values));
-  return {
-    microsPerStep,
-    runsPerSample: new Map([...ready].map(([name, entry]) => [name, entry.batch])),
-    failed,
-  };
+  const runsPerSample = new Map<string, Summary>();
+  for (const [name, values] of samples) {
+    if (failed.has(name) || values.length === 0) continue;
+    microsPerStep.set(name, summarize(values));
+    runsPerSample.set(name, summarize(runCounts.get(name)!));
+  }
+  return { microsPerStep, runsPerSample, failed };
 };

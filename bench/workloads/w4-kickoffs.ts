@@ -4,8 +4,8 @@
  * modules cannot tax another's). Rounds go round-robin over the contenders,
  * so a noisy minute on the shared machine lands on all of them alike.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { lastJson, runTsChild } from "../lib/child.js";
 import type { Contender } from "../lib/contender.js";
 import { summaryJson } from "../lib/format.js";
 import type { TargetCheck, WorkloadReport } from "../lib/report-types.js";
@@ -21,31 +21,12 @@ interface ChildResult {
 }
 
 const CHILD = fileURLToPath(new URL("./w4-child.ts", import.meta.url));
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
-const runChild = (name: string, runs: number, concurrency: number, warmup: number, timeoutMs: number): Promise<ChildResult> =>
-  new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--expose-gc", "--no-warnings", "--import", "tsx", CHILD, name, String(runs), String(concurrency), String(warmup)],
-      { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(line) as ChildResult);
-      } catch {
-        const why = code === null ? `killed after ${timeoutMs / 1000} s` : `exit ${code}`;
-        resolve({ ok: false, reason: `${why}: ${stderr.trim().split("\n").slice(-3).join(" ")}`, runsPerSecond: 0, peakRssMb: 0, rssBeforeRunsMb: 0, runPhaseGrowthMb: 0 });
-      }
-    });
-  });
+const runChild = async (name: string, runs: number, concurrency: number, warmup: number, timeoutMs: number): Promise<ChildResult> => {
+  const output = await runTsChild(CHILD, [name, String(runs), String(concurrency), String(warmup)], timeoutMs, ["--expose-gc"]);
+  const parsed = lastJson<ChildResult>(output, timeoutMs);
+  return parsed.ok ? parsed.value : { ok: false, reason: parsed.reason, runsPerSecond: 0, peakRssMb: 0, rssBeforeRunsMb: 0, runPhaseGrowthMb: 0 };
+};
 
 export interface W4Options {
   readonly runs: number;
@@ -97,7 +78,7 @@ export const runW4 = async (contenders: ReadonlyArray<Contender>, options: W4Opt
   const targets: TargetCheck[] = [];
   if (ours !== undefined && floor !== undefined) {
     const ratio = ours.runs.median / floor.runs.median;
-    targets.push({ target: "stepgraph runs/s ≥ 0.6x the Promise floor's", measured: `${ratio.toFixed(2)}x`, met: ratio >= 0.6 });
+    targets.push({ target: "stepgraph runs/s ≥ 0.6x the Promise floor's", measured: `${ratio.toFixed(2)}x (${ours.runs.median.toFixed(0)} vs ${floor.runs.median.toFixed(0)} runs/s)`, met: ratio >= 0.6 });
   } else targets.push({ target: "stepgraph runs/s ≥ 0.6x the Promise floor's", measured: "not measured", met: undefined });
   const peerRatios = peers.map((peer) => ({ name: peer.name, ratio: ours === undefined ? Number.NaN : ours.runs.median / summaries.get(peer.name)!.runs.median }));
   targets.push({
@@ -107,7 +88,7 @@ export const runW4 = async (contenders: ReadonlyArray<Contender>, options: W4Opt
   });
   const peerPeaks = peers.map((peer) => ({ name: peer.name, peak: summaries.get(peer.name)!.peak.median }));
   targets.push({
-    target: "stepgraph peak RSS ≤ every peer's",
+    target: "stepgraph peak memory (peak RSS) no more than any peer's",
     measured:
       peerPeaks.length === 0 || ours === undefined
         ? "no peer measured"
