@@ -7,7 +7,8 @@ import { Effect, Exit } from "effect";
 import { AttemptContext, type RunScope } from "./context.js";
 import type { CompiledStep } from "./plan.js";
 
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+/** Whether a step returned something to await (a Promise or another thenable). */
+export const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 /**
@@ -18,13 +19,15 @@ const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
 const fromPromise = (promise: PromiseLike<unknown>): Effect.Effect<unknown, unknown> => {
   let outcome: Exit.Exit<unknown, unknown> | undefined;
   let resume: ((exit: Exit.Exit<unknown, unknown>) => void) | undefined;
-  const settle = (exit: Exit.Exit<unknown, unknown>) => {
-    if (resume === undefined) outcome = exit;
-    else resume(exit);
-  };
   promise.then(
-    (value) => settle(Exit.succeed(value)),
-    (error: unknown) => settle(Exit.fail(error)),
+    (value) => {
+      if (resume === undefined) outcome = Exit.succeed(value);
+      else resume(Exit.succeed(value));
+    },
+    (error: unknown) => {
+      if (resume === undefined) outcome = Exit.fail(error);
+      else resume(Exit.fail(error));
+    },
   );
   return Effect.callback<unknown, unknown>((callback) => {
     if (outcome !== undefined) callback(outcome);
@@ -32,30 +35,51 @@ const fromPromise = (promise: PromiseLike<unknown>): Effect.Effect<unknown, unkn
   });
 };
 
-/** Interrupting the attempt aborts the step's signal, so fetch and SDK calls stop too. */
-const abortOnInterrupt = (effect: Effect.Effect<unknown, unknown>, context: AttemptContext) =>
-  Effect.onInterrupt(effect, () => Effect.sync(() => context.abort(new Error(`Step "${context.stepId}" was interrupted`))));
+/** Aborts an interrupted attempt's signal (if the step asked for it), so fetch and SDK calls stop too. */
+export const abortInterrupted = (context: AttemptContext): void =>
+  context.abort(new Error(`Step "${context.stepId}" was interrupted`));
+
+/** Interrupting the attempt aborts the step's signal. */
+export const abortOnInterrupt = (effect: Effect.Effect<unknown, unknown>, context: AttemptContext) =>
+  Effect.onInterrupt(effect, () => Effect.sync(() => abortInterrupted(context)));
+
+/** One call of a step's function: the context it got, and what it returned or threw. */
+export interface AttemptCall {
+  readonly context: AttemptContext;
+  /** Whether the function threw (then `value` is what it threw). */
+  readonly threw: boolean;
+  readonly value: unknown;
+}
 
 /**
- * Starts one attempt of `step`: emits its start event (at `at`, run-relative
- * milliseconds, which the caller may already have read) and calls its function.
- * Returns the step's output when the function returned a plain value, and
- * otherwise an Effect that finishes the attempt (awaits the Promise or runs
- * the returned Effect, or fails with what the function threw). A plain value
- * is never an Effect, so the two cannot be confused; the scheduler uses the
- * first case to settle synchronous steps without running an Effect at all.
+ * Emits the attempt's start event (at `at`, run-relative milliseconds, which
+ * the caller may already have read) and calls the step's function once.
+ * Whatever it returned (a plain value, a Promise or an Effect) is the
+ * caller's to await.
  */
-export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number, at: number = scope.state.now()): unknown => {
+export const callStep = (scope: RunScope, step: CompiledStep, attempt: number, at: number = scope.state.now()): AttemptCall => {
   scope.state.emit({ type: "start", stepId: step.id, attempt, at });
   const context = new AttemptContext(scope, step, attempt);
-  let returned: unknown;
   try {
-    returned = step.definition.run(context);
+    return { context, threw: false, value: step.definition.run(context) };
   } catch (error) {
-    return Effect.fail(error);
+    return { context, threw: true, value: error };
   }
-  if (Effect.isEffect(returned)) return abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, context);
-  if (isPromiseLike(returned)) return abortOnInterrupt(fromPromise(returned), context);
+};
+
+/**
+ * Starts one attempt of `step` (see {@link callStep}). Returns the step's
+ * output when the function returned a plain value, and otherwise an Effect
+ * that finishes the attempt (awaits the Promise or runs the returned Effect,
+ * or fails with what the function threw). A plain value is never an Effect,
+ * so the two cannot be confused.
+ */
+export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number, at?: number): unknown => {
+  const call = callStep(scope, step, attempt, at);
+  const returned = call.value;
+  if (call.threw) return Effect.fail(returned);
+  if (Effect.isEffect(returned)) return abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, call.context);
+  if (isPromiseLike(returned)) return abortOnInterrupt(fromPromise(returned), call.context);
   return returned;
 };
 

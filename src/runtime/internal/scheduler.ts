@@ -1,19 +1,20 @@
 /**
  * The scheduler: starts each step the moment its last dependency succeeds.
  *
- * A fiber drives a queue of ready steps. A step whose function returns a
- * plain value (or throws) settles on the spot and the dependents it readies
- * join the queue, so synchronous steps cost no fiber and no Effect. A step
- * that returns a Promise or an Effect, or that has a timeout, retries or a
- * concurrency permit to wait for, is awaited by a fiber: when a drive ends
- * with several such steps running, all but the last get a forked fiber and
- * the driving fiber awaits the last itself, then drives what it readies. A
- * chain therefore runs on one fiber; a fan-out forks one fiber per branch
- * still running. The fiber that runs `runSteps` only starts steps and waits,
- * so failFast, a run timeout or cancellation interrupts every running step.
+ * Starting steps is plain code: a queue of ready steps, each started and,
+ * when it settles on the spot (returns a plain value or throws), followed by
+ * the dependents it readies. A step that returns a Promise is awaited by a
+ * callback on that Promise, which settles it and starts what it readies; it
+ * costs no fiber. A step that returns an Effect, or that has a timeout,
+ * retries or a concurrency permit to wait for, gets a fiber of its own,
+ * forked with the run's context, which settles it the same way. The fiber
+ * that runs `runSteps` only starts the first steps and waits for the run to
+ * finish, so failFast, a run timeout or cancellation ends it, and ending it
+ * interrupts every fiber still running and aborts the signals of steps still
+ * awaited: nothing a step does after that is recorded.
  */
-import { Cause, Deferred, Effect, Exit, Fiber, Semaphore } from "effect";
-import { startAttempt } from "./attempt.js";
+import { Cause, Context, Effect, Exit, Fiber, Semaphore } from "effect";
+import { abortInterrupted, abortOnInterrupt, callStep, isPromiseLike } from "./attempt.js";
 import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy, type StepRun } from "./policy.js";
 import type { CompiledStep } from "./plan.js";
@@ -29,16 +30,13 @@ export interface ScheduleOptions {
 }
 
 /**
- * Synchronous steps run back to back; after this many a drive yields, so
- * timers, other fibers and interruption get their turn about as often as
- * Effect's own op budget would give it to them.
+ * Steps started back to back before the scheduler yields (in a fiber of its
+ * own) and starts the rest, so timers, other fibers and interruption get
+ * their turn about as often as Effect's own op budget would give it to them.
  */
 const STEPS_BEFORE_YIELD = 256;
 
 const NONE: ReadonlyArray<number> = [];
-
-/** A started step: the dependents it readied if it settled at once, or the Effect that settles it and returns them. */
-type Started = ReadonlyArray<number> | Effect.Effect<ReadonlyArray<number>>;
 
 /**
  * Runs every step of the plan, recording outcomes in the run state. Never
@@ -50,65 +48,94 @@ export const runSteps = (scope: RunScope, options: ScheduleOptions): Effect.Effe
     const state = scope.state;
     const roots = state.readySteps();
     if (roots.length === 0 && state.finished) return Effect.void;
-    const run = new Scheduler(scope, options);
-    return run.drive(roots, true).pipe(
-      Effect.flatMap(() => Deferred.await(run.finished)),
-      Effect.ensuring(Effect.suspend(() => run.interruptRunning())),
-    );
+    return Effect.contextWith((context: Context.Context<never>) => {
+      const run = new Scheduler(scope, options, context);
+      return Effect.ensuring(run.run(roots), Effect.suspend(() => run.close()));
+    });
   });
 
 /**
  * One run's scheduling. A class rather than closures, so a run allocates one
- * object (and a step that must be awaited one {@link Settle}), whatever the
- * number of steps.
+ * object whatever the number of steps.
  */
 class Scheduler {
-  readonly finished = Deferred.makeUnsafe<void>();
   /** Every forked fiber; finished ones are skipped when the run ends. */
-  private readonly fibers: Array<Fiber.Fiber<void>> = [];
+  private readonly fibers: Array<Fiber.Fiber<unknown, unknown>> = [];
+  /** The contexts of steps awaited through their Promise, by step index, to abort if the run ends first. */
+  private readonly awaiting: Array<AttemptContext | undefined> = [];
   private readonly semaphore: Semaphore.Semaphore | undefined;
   private readonly state: RunState;
+  private readonly fork: (effect: Effect.Effect<unknown, unknown>) => Fiber.Fiber<unknown, unknown>;
+  /** The queue `advance` is working through, while it is; a step settling meanwhile joins it. */
+  private queue: Array<number> | undefined;
+  /** Resumes the run's fiber once it waits for the run to finish. */
+  private resumeRun: ((effect: Effect.Effect<void>) => void) | undefined;
+  /** Set when the run has ended: nothing is recorded or started after it. */
+  private closed = false;
 
   constructor(
     private readonly scope: RunScope,
     private readonly options: ScheduleOptions,
+    context: Context.Context<never>,
   ) {
     this.state = scope.state;
     this.semaphore = options.maxConcurrency === undefined ? undefined : Semaphore.makeUnsafe(options.maxConcurrency);
+    this.fork = Effect.runForkWith(context);
+  }
+
+  /** Starts the roots, then waits until the run has finished. */
+  run(roots: ReadonlyArray<number>): Effect.Effect<void> {
+    this.advance(roots);
+    if (this.state.finished) return Effect.void;
+    return Effect.callback<void>((resume) => {
+      if (this.state.finished) resume(Effect.void);
+      else this.resumeRun = resume;
+    });
+  }
+
+  /** Ends the run: interrupts every forked fiber still running and aborts the signals of steps still awaited. */
+  close(): Effect.Effect<void> {
+    this.closed = true;
+    this.resumeRun = undefined;
+    const { awaiting } = this;
+    for (let index = 0; index < awaiting.length; index++) {
+      const context = awaiting[index];
+      if (context === undefined) continue;
+      awaiting[index] = undefined;
+      abortInterrupted(context);
+    }
+    const running = this.fibers.filter((fiber) => fiber.pollUnsafe() === undefined);
+    return running.length === 0 ? Effect.void : Fiber.interruptAll(running);
   }
 
   /**
-   * Starts `ready` and every step it readies that can settle at once. The
-   * run's own fiber (`waiter`) forks a fiber for every step left running;
-   * any other fiber awaits the last of them itself.
+   * Starts `ready` and every step it readies that settles at once; after
+   * {@link STEPS_BEFORE_YIELD} of them, yields and goes on in a fiber. A step
+   * that settles while this runs (an Effect step finishing as it is forked, a
+   * thenable calling back at once) joins the queue instead of nesting.
    */
-  drive(ready: ReadonlyArray<number>, waiter: boolean): Effect.Effect<void> {
+  advance(ready: ReadonlyArray<number>): void {
+    if (this.closed) return;
+    if (this.queue !== undefined) {
+      for (let index = 0; index < ready.length; index++) this.queue.push(ready[index]!);
+      return;
+    }
     const { state } = this;
     const steps = state.steps;
     const queue = Array.from(ready);
-    const running: Array<Effect.Effect<ReadonlyArray<number>>> = [];
+    this.queue = queue;
     let next = 0;
-    while (next < queue.length && state.abort === undefined) {
+    while (next < queue.length && state.abort === undefined && !this.closed) {
       if (next === STEPS_BEFORE_YIELD) {
         const rest = queue.slice(next);
-        return Effect.flatMap(this.forkAll(running), () => Effect.flatMap(Effect.yieldNow, () => this.drive(rest, waiter)));
+        this.forkFiber(Effect.flatMap(Effect.yieldNow, () => Effect.sync(() => this.advance(rest))));
+        break;
       }
       const started = this.start(steps[queue[next++]!]!);
-      if (Array.isArray(started)) {
-        for (let index = 0; index < started.length; index++) queue.push(started[index]!);
-      } else running.push(started as Effect.Effect<ReadonlyArray<number>>);
+      for (let index = 0; index < started.length; index++) queue.push(started[index]!);
     }
-    this.settle();
-    if (running.length === 0) return Effect.void;
-    if (waiter) return this.forkAll(running);
-    const last = running.pop()!;
-    if (running.length === 0) return this.awaitThenDrive(last);
-    return Effect.flatMap(this.forkAll(running), () => this.awaitThenDrive(last));
-  }
-
-  /** Interrupts every forked fiber still running. */
-  interruptRunning(): Effect.Effect<void> {
-    return Fiber.interruptAll(this.fibers.filter((fiber) => fiber.pollUnsafe() === undefined));
+    this.queue = undefined;
+    if (state.finished) this.finish();
   }
 
   succeeded(step: CompiledStep, value: unknown, start: number, attempts: number): ReadonlyArray<number> {
@@ -123,11 +150,21 @@ class Scheduler {
     return NONE;
   }
 
-  private settle(): void {
-    if (this.state.finished) Deferred.doneUnsafe(this.finished, Effect.void);
+  /** Records how a step awaited by a fiber or a Promise callback ended, and starts what it readies. */
+  settled(step: CompiledStep, begin: number, attempts: number, ok: boolean, outcome: unknown): void {
+    if (this.closed) return;
+    this.advance(ok ? this.succeeded(step, outcome, begin, attempts) : this.failed(step, outcome, begin, attempts));
   }
 
-  private start(step: CompiledStep): Started {
+  private finish(): void {
+    const resume = this.resumeRun;
+    if (resume === undefined) return;
+    this.resumeRun = undefined;
+    resume(Effect.void);
+  }
+
+  /** Starts a step; returns the dependents it readied if it settled at once. */
+  private start(step: CompiledStep): ReadonlyArray<number> {
     const { scope, state, semaphore } = this;
     state.begin(step);
     const when = step.definition.when;
@@ -142,51 +179,58 @@ class Scheduler {
       if (!holds) return state.skipByCondition(step);
     }
     const begin = state.now();
-    if (semaphore === undefined && step.config.timeoutMs === undefined && step.config.retries === 0) {
-      const started = startAttempt(scope, step, 1, begin);
-      if (!Effect.isEffect(started)) return this.succeeded(step, started, begin, 1);
-      if (Exit.isExit(started)) {
-        return Exit.isSuccess(started)
-          ? this.succeeded(step, started.value, begin, 1)
-          : this.failed(step, Cause.squash(started.cause), begin, 1);
-      }
-      return Effect.matchCause(started as Effect.Effect<unknown, unknown>, new Settle(this, step, begin, undefined));
+    if (semaphore !== undefined || step.config.timeoutMs !== undefined || step.config.retries !== 0) {
+      const run = runWithPolicy(scope, step, this.options.deadline);
+      this.forkStep(step, begin, semaphore === undefined ? run.effect : semaphore.withPermit(run.effect), run);
+      return NONE;
     }
-    const run = runWithPolicy(scope, step, this.options.deadline);
-    return Effect.matchCause(semaphore === undefined ? run.effect : semaphore.withPermit(run.effect), new Settle(this, step, begin, run));
+    const call = callStep(scope, step, 1, begin);
+    const returned = call.value;
+    if (call.threw) return this.failed(step, returned, begin, 1);
+    if (isPromiseLike(returned)) {
+      this.awaitPromise(step, begin, returned, call.context);
+      return NONE;
+    }
+    if (!Effect.isEffect(returned)) return this.succeeded(step, returned, begin, 1);
+    if (Exit.isExit(returned)) {
+      return Exit.isSuccess(returned)
+        ? this.succeeded(step, returned.value, begin, 1)
+        : this.failed(step, Cause.squash(returned.cause), begin, 1);
+    }
+    this.forkStep(step, begin, abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, call.context), undefined);
+    return NONE;
   }
 
-  private awaitThenDrive(running: Effect.Effect<ReadonlyArray<number>>): Effect.Effect<void> {
-    return Effect.flatMap(running, (ready) => this.drive(ready, false));
-  }
-
-  private forkAll(running: ReadonlyArray<Effect.Effect<ReadonlyArray<number>>>): Effect.Effect<void> {
-    return running.length === 1 ? this.fork(running[0]!) : Effect.forEach(running, (effect) => this.fork(effect), { discard: true });
+  private awaitPromise(step: CompiledStep, begin: number, promise: PromiseLike<unknown>, context: AttemptContext): void {
+    this.awaiting[step.index] = context;
+    promise.then(
+      (value) => {
+        this.awaiting[step.index] = undefined;
+        this.settled(step, begin, 1, true, value);
+      },
+      (error: unknown) => {
+        this.awaiting[step.index] = undefined;
+        this.settled(step, begin, 1, false, error);
+      },
+    );
   }
 
   /**
-   * Forks a fiber to await a step that has already started. The fiber starts
-   * at once, not on the scheduler's next tick, so the step's interruption
-   * handler is in place before anything can interrupt it (a fiber
-   * interrupted before it ever ran would leave the step's signal un-aborted).
-   * If the step settles while the fiber is still being forked, the fiber
-   * yields before driving on, so nested forks cannot grow the stack.
+   * Awaits a step's Effect in a fiber of its own. The fiber starts at once, so
+   * the step's interruption handler is in place before anything can
+   * interrupt it (a fiber interrupted before it ever ran would leave the
+   * step's signal un-aborted).
    */
-  private fork(running: Effect.Effect<ReadonlyArray<number>>): Effect.Effect<void> {
-    return Effect.suspend(() => {
-      let forking = true;
-      const awaiting = Effect.flatMap(running, (ready) =>
-        forking ? Effect.flatMap(Effect.yieldNow, () => this.drive(ready, false)) : this.drive(ready, false),
-      );
-      return Effect.map(Effect.forkDetach(awaiting, { startImmediately: true }), (fiber) => {
-        forking = false;
-        this.fibers.push(fiber);
-      });
-    });
+  private forkStep(step: CompiledStep, begin: number, effect: Effect.Effect<unknown, unknown>, run: StepRun | undefined): void {
+    this.forkFiber(Effect.matchCause(effect, new Settle(this, step, begin, run)));
+  }
+
+  private forkFiber(effect: Effect.Effect<unknown, unknown>): void {
+    this.fibers.push(this.fork(effect));
   }
 }
 
-/** Records how an awaited step ended; the handlers `Effect.matchCause` calls. */
+/** Records how a step awaited by a fiber ended; the handlers `Effect.matchCause` calls. */
 class Settle {
   constructor(
     private readonly scheduler: Scheduler,
@@ -196,11 +240,11 @@ class Settle {
     private readonly run: StepRun | undefined,
   ) {}
 
-  onSuccess(value: unknown): ReadonlyArray<number> {
-    return this.scheduler.succeeded(this.step, value, this.begin, this.run?.attempts() ?? 1);
+  onSuccess(value: unknown): void {
+    this.scheduler.settled(this.step, this.begin, this.run?.attempts() ?? 1, true, value);
   }
 
-  onFailure(cause: Cause.Cause<unknown>): ReadonlyArray<number> {
-    return this.scheduler.failed(this.step, Cause.squash(cause), this.begin, this.run?.attempts() ?? 1);
+  onFailure(cause: Cause.Cause<unknown>): void {
+    this.scheduler.settled(this.step, this.begin, this.run?.attempts() ?? 1, false, Cause.squash(cause));
   }
 }
