@@ -21,7 +21,7 @@ import {
   type PipelineError,
 } from "./errors.js";
 import type { RunScope } from "./internal/context.js";
-import { compilePlan } from "./internal/plan.js";
+import { compilePlan, type CompiledStep } from "./internal/plan.js";
 import { runSteps } from "./internal/scheduler.js";
 import { RunState } from "./internal/state.js";
 import type { RunOptions } from "./options.js";
@@ -59,10 +59,8 @@ const validateInput = (definition: PipelineDefinition, input: unknown): Effect.E
   });
 };
 
-const mergePricing = (...tables: ReadonlyArray<PriceTable | undefined>): PriceTable | undefined => {
-  const present = tables.filter((table) => table !== undefined);
-  return present.length === 0 ? undefined : Object.assign({}, ...present);
-};
+const mergePricing = (pipeline: PriceTable | undefined, run: PriceTable | undefined): PriceTable | undefined =>
+  pipeline === undefined && run === undefined ? undefined : { ...pipeline, ...run };
 
 const definitionError = (definition: PipelineDefinition, error: unknown) =>
   new PipelineDefinitionError({ pipeline: definition.name, problem: error instanceof Error ? error.message : String(error) });
@@ -111,90 +109,133 @@ export const runPipeline = (
       const problem = checkResume(definition, resume);
       if (problem !== undefined) return Effect.fail(new CheckpointMismatchError({ pipeline: definition.name, problem }));
     }
-    return Effect.flatMap(validateInput(definition, input), (parsed) => {
-      const state = new RunState(plan, options.onEvent, resume?.outputs);
-      const budgets = [...(runBudget === undefined ? [] : [runBudget]), ...(options.budgets ?? [])];
-      const scope: RunScope = {
-        pipeline: definition.name,
-        input: parsed,
-        services: options.services ?? {},
-        state,
-        client: options.client ?? definition.settings.client,
-        pricing: mergePricing(definition.settings.pricing, options.pricing),
-        budgets,
-        stepBudgets: new Map(),
-        limiter,
-      };
-      const withPartial = (error: CostBudgetExceededError) =>
-        new CostBudgetExceededError({ ...error, partial: state.partial(definition.name) });
-      let steps: Effect.Effect<void, PipelineError> = runSteps(scope, {
-        maxConcurrency,
-        failFast,
-        deadline: timeoutMs,
-      });
-      if (timeoutMs !== undefined) {
-        const ms = timeoutMs;
-        steps = Effect.timeoutOrElse(steps, {
-          duration: ms,
-          orElse: () => Effect.fail(new PipelineTimeoutError({ pipeline: definition.name, timeoutMs: ms, partial: state.partial(definition.name) })),
-        });
-      }
-      if (budgets.length > 0) {
-        const crossed = Effect.callback<never, PipelineError>((resume) => {
-          const unsubscribe = budgets.map((budget) => budget.onBreach((error) => resume(Effect.fail(withPartial(error)))));
-          return Effect.sync(() => unsubscribe.forEach((stop) => stop()));
-        });
-        steps = Effect.raceFirst(steps, crossed);
-      }
-      const signal = options.signal;
-      if (signal !== undefined) {
-        const cancelled = () =>
-          new PipelineCancelledError({ pipeline: definition.name, reason: signal.reason, partial: state.partial(definition.name) });
-        steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
-      }
-      return Effect.flatMap(steps, (): Effect.Effect<UntypedResult, PipelineError> => {
-        const failure = state.failure;
-        if (failure?.cause instanceof CostBudgetExceededError) return Effect.fail(withPartial(failure.cause));
-        if (failure !== undefined) {
-          return Effect.fail(
-            new StepExecutionError({
-              pipeline: definition.name,
-              stepId: failure.stepId,
-              cause: failure.cause,
-              attempts: failure.attempts,
-              partial: state.partial(definition.name),
-            }),
-          );
-        }
-        const report = {
-          usage: state.ledger.snapshot(),
-          timing: state.timing(),
-          trace: state.trace,
-          checkpoint: state.checkpoint(definition.name),
-        };
-        const abort = state.abort;
-        if (abort?.kind === "stop") {
-          state.skipRemaining();
-          return Effect.succeed<UntypedResult>({
-            status: "stopped",
-            stoppedEarly: true,
-            stop: { stepId: abort.stepId, payload: abort.payload },
-            output: undefined,
-            outputs: state.outputs,
-            ...report,
-          });
-        }
-        const last = plan[plan.length - 1];
-        return Effect.succeed<UntypedResult>({
-          status: "completed",
-          stoppedEarly: false,
-          output: last === undefined ? undefined : state.outputs[last.id],
-          outputs: state.outputs,
-          ...report,
-        });
-      });
-    });
+    const setup: RunSetup = { plan, timeoutMs, maxConcurrency, failFast, runBudget, limiter, resumed: resume?.outputs };
+    // Without a schema the input is used as given: no Effect to validate it.
+    if (definition.input === undefined) return startRun(definition, input, options, setup);
+    return Effect.flatMap(validateInput(definition, input), (parsed) => startRun(definition, parsed, options, setup));
   });
+
+/** What a run resolved from its definition and options before it starts. */
+interface RunSetup {
+  readonly plan: ReadonlyArray<CompiledStep>;
+  readonly timeoutMs: number | undefined;
+  readonly maxConcurrency: number | undefined;
+  readonly failFast: boolean;
+  readonly runBudget: BudgetScope | undefined;
+  readonly limiter: RateLimiter | undefined;
+  readonly resumed: Readonly<Record<string, unknown>> | undefined;
+}
+
+const NO_BUDGETS: ReadonlyArray<BudgetScope> = [];
+
+/** The run's budgets: its own `costBudget`'s, then the ones it was given. */
+const budgetsOf = (runBudget: BudgetScope | undefined, given: ReadonlyArray<BudgetScope> | undefined): ReadonlyArray<BudgetScope> => {
+  if (runBudget === undefined) return given === undefined || given.length === 0 ? NO_BUDGETS : [...given];
+  return given === undefined ? [runBudget] : [runBudget, ...given];
+};
+
+/** A budget error with what the run had done when it was raised. */
+const withPartial = (definition: PipelineDefinition, state: RunState, error: CostBudgetExceededError) =>
+  new CostBudgetExceededError({ ...error, partial: state.partial(definition.name) });
+
+/** Runs the steps on the parsed input, under the run's deadline, budgets and signal. */
+const startRun = (
+  definition: PipelineDefinition,
+  parsed: unknown,
+  options: RunOptions,
+  setup: RunSetup,
+): Effect.Effect<UntypedResult, PipelineError> => {
+  const { plan, timeoutMs } = setup;
+  const state = new RunState(plan, options.onEvent, setup.resumed);
+  const budgets = budgetsOf(setup.runBudget, options.budgets);
+  const scope: RunScope = {
+    pipeline: definition.name,
+    input: parsed,
+    services: options.services ?? {},
+    state,
+    client: options.client ?? definition.settings.client,
+    pricing: mergePricing(definition.settings.pricing, options.pricing),
+    budgets,
+    stepBudgets: new Map(),
+    limiter: setup.limiter,
+  };
+  let steps: Effect.Effect<void, PipelineError> = runSteps(scope, {
+    maxConcurrency: setup.maxConcurrency,
+    failFast: setup.failFast,
+    deadline: timeoutMs,
+  });
+  if (timeoutMs !== undefined) {
+    const ms = timeoutMs;
+    steps = Effect.timeoutOrElse(steps, {
+      duration: ms,
+      orElse: () => Effect.fail(new PipelineTimeoutError({ pipeline: definition.name, timeoutMs: ms, partial: state.partial(definition.name) })),
+    });
+  }
+  if (budgets.length > 0) {
+    const crossed = Effect.callback<never, PipelineError>((resume) => {
+      const unsubscribe = budgets.map((budget) => budget.onBreach((error) => resume(Effect.fail(withPartial(definition, state, error)))));
+      return Effect.sync(() => unsubscribe.forEach((stop) => stop()));
+    });
+    steps = Effect.raceFirst(steps, crossed);
+  }
+  const signal = options.signal;
+  if (signal !== undefined) {
+    const cancelled = () =>
+      new PipelineCancelledError({ pipeline: definition.name, reason: signal.reason, partial: state.partial(definition.name) });
+    steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
+  }
+  return Effect.flatMap(steps, () => outcomeOf(definition, plan, state));
+};
+
+/** The run's result, or its error: the first step failure, or a budget crossed inside a step. */
+const outcomeOf = (
+  definition: PipelineDefinition,
+  plan: ReadonlyArray<CompiledStep>,
+  state: RunState,
+): Effect.Effect<UntypedResult, PipelineError> => {
+  const failure = state.failure;
+  if (failure?.cause instanceof CostBudgetExceededError) return Effect.fail(withPartial(definition, state, failure.cause));
+  if (failure !== undefined) {
+    return Effect.fail(
+      new StepExecutionError({
+        pipeline: definition.name,
+        stepId: failure.stepId,
+        cause: failure.cause,
+        attempts: failure.attempts,
+        partial: state.partial(definition.name),
+      }),
+    );
+  }
+  const usage = state.ledger.snapshot();
+  const timing = state.timing();
+  const checkpoint = state.checkpoint(definition.name);
+  const abort = state.abort;
+  if (abort?.kind === "stop") {
+    state.skipRemaining();
+    return Effect.succeed<UntypedResult>({
+      status: "stopped",
+      stoppedEarly: true,
+      stop: { stepId: abort.stepId, payload: abort.payload },
+      output: undefined,
+      outputs: state.outputs,
+      usage,
+      timing,
+      trace: state.trace,
+      checkpoint,
+    });
+  }
+  const last = plan[plan.length - 1];
+  return Effect.succeed<UntypedResult>({
+    status: "completed",
+    stoppedEarly: false,
+    output: last === undefined ? undefined : state.outputs[last.id],
+    outputs: state.outputs,
+    usage,
+    timing,
+    trace: state.trace,
+    checkpoint,
+  });
+};
 
 /** Runs an Effect-built run as a Promise that rejects with the run's own error (not a wrapper). */
 export const runToPromise = async <A>(effect: Effect.Effect<A, PipelineError>): Promise<A> => {

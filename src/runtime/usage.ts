@@ -75,23 +75,28 @@ const usageOf = (record: UsageRecord): Usage => ({
  */
 export class UsageLedger {
   private total: Usage = emptyUsage;
-  private readonly steps = new Map<string, Usage>();
-  private readonly models = new Map<string, Usage>();
+  /** Made on the first record: most runs of most pipelines call no model. */
+  private steps: Map<string, Usage> | undefined;
+  private models: Map<string, Usage> | undefined;
 
   /** Records one model call. */
   record(record: UsageRecord): void {
     const usage = usageOf(record);
+    const steps = (this.steps ??= new Map());
+    const models = (this.models ??= new Map());
     this.total = addUsage(this.total, usage);
-    this.steps.set(record.stepId, addUsage(this.steps.get(record.stepId) ?? emptyUsage, usage));
-    this.models.set(record.model, addUsage(this.models.get(record.model) ?? emptyUsage, usage));
+    steps.set(record.stepId, addUsage(steps.get(record.stepId) ?? emptyUsage, usage));
+    models.set(record.model, addUsage(models.get(record.model) ?? emptyUsage, usage));
   }
 
   /** Adds a whole usage (e.g. a sub-pipeline's) under one step. */
   recordNested(stepId: string, usage: RunUsage): void {
+    const steps = (this.steps ??= new Map());
+    const models = (this.models ??= new Map());
     this.total = addUsage(this.total, usage);
-    this.steps.set(stepId, addUsage(this.steps.get(stepId) ?? emptyUsage, usage));
+    steps.set(stepId, addUsage(steps.get(stepId) ?? emptyUsage, usage));
     for (const [model, modelUsage] of Object.entries(usage.byModel)) {
-      this.models.set(model, addUsage(this.models.get(model) ?? emptyUsage, modelUsage));
+      models.set(model, addUsage(models.get(model) ?? emptyUsage, modelUsage));
     }
   }
 
@@ -100,12 +105,18 @@ export class UsageLedger {
     return this.total.costNanoUsd ?? 0;
   }
 
-  /** A frozen copy of the totals. */
+  /** A copy of the totals. */
   snapshot(): RunUsage {
+    const { total } = this;
     return {
-      ...this.total,
-      byStep: Object.fromEntries(this.steps),
-      byModel: Object.fromEntries(this.models),
+      inputTokens: total.inputTokens,
+      cachedInputTokens: total.cachedInputTokens,
+      outputTokens: total.outputTokens,
+      costNanoUsd: total.costNanoUsd,
+      costUsd: total.costUsd,
+      calls: total.calls,
+      byStep: this.steps === undefined ? {} : Object.fromEntries(this.steps),
+      byModel: this.models === undefined ? {} : Object.fromEntries(this.models),
     };
   }
 }

@@ -121,8 +121,12 @@ class Scheduler {
       return;
     }
     const { state } = this;
+    if (ready.length === 0) {
+      if (state.finished) this.finish();
+      return;
+    }
     const steps = state.steps;
-    const queue = Array.from(ready);
+    const queue = ready.slice();
     this.queue = queue;
     let next = 0;
     while (next < queue.length && state.abort === undefined && !this.closed) {

@@ -20,20 +20,48 @@ export interface StepFailure {
 /** Why the run must end before every step has settled. */
 export type RunAbort = { readonly kind: "failFast" } | { readonly kind: "stop"; readonly stepId: string; readonly payload: unknown };
 
+const NONE: ReadonlyArray<number> = [];
+
 /** Whether an error ends the whole run at once (budget errors do). */
 const endsRun = (error: unknown): boolean =>
   typeof error === "object" && error !== null && (error as { endsRun?: unknown }).endsRun === true;
 
+/** What every run of a plan starts from: each step's count of dependencies, and the step ids in order. */
+interface PlanTemplate {
+  readonly remaining: ReadonlyArray<number>;
+  readonly pending: ReadonlyArray<number>;
+  readonly ids: ReadonlyArray<string>;
+}
+
+/** Templates by plan, so a run copies its starting arrays instead of building them. */
+const templates = new WeakMap<ReadonlyArray<CompiledStep>, PlanTemplate>();
+
+const templateOf = (steps: ReadonlyArray<CompiledStep>): PlanTemplate => {
+  let template = templates.get(steps);
+  if (template === undefined) {
+    template = {
+      remaining: steps.map((step) => step.deps.length),
+      pending: steps.map(() => StepStatus.Pending),
+      ids: steps.map((step) => step.id),
+    };
+    templates.set(steps, template);
+  }
+  return template;
+};
+
 /** One run's bookkeeping. */
 export class RunState {
   readonly outputs: Record<string, unknown> = {};
-  readonly status: Uint8Array;
-  readonly remaining: Int32Array;
+  /** Each step's {@link StepStatus}, by index. */
+  readonly status: Array<number>;
+  /** Each step's count of dependencies not yet settled, by index. */
+  readonly remaining: Array<number>;
   readonly trace: PipelineEvent[] = [];
   readonly stepTiming: Record<string, StepTiming> = {};
   readonly ledger = new UsageLedger();
   readonly startedAt = Date.now();
   private readonly origin = performance.now();
+  private readonly ids: ReadonlyArray<string>;
   settled = 0;
   /** Steps started and not yet settled. */
   running = 0;
@@ -45,9 +73,10 @@ export class RunState {
     private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
     resumed?: Readonly<Record<string, unknown>>,
   ) {
-    this.status = new Uint8Array(steps.length);
-    this.remaining = new Int32Array(steps.length);
-    for (const step of steps) this.remaining[step.index] = step.deps.length;
+    const template = templateOf(steps);
+    this.ids = template.ids;
+    this.status = template.pending.slice();
+    this.remaining = template.remaining.slice();
     if (resumed !== undefined) {
       for (const step of steps) {
         if (!Object.hasOwn(resumed, step.id)) continue;
@@ -153,11 +182,13 @@ export class RunState {
   }
 
   private release(step: CompiledStep): ReadonlyArray<number> {
-    const ready: number[] = [];
-    for (const dependent of step.dependents) {
-      if (--this.remaining[dependent]! === 0 && this.status[dependent] === StepStatus.Pending) ready.push(dependent);
+    let ready: number[] | undefined;
+    const dependents = step.dependents;
+    for (let index = 0; index < dependents.length; index++) {
+      const dependent = dependents[index]!;
+      if (--this.remaining[dependent]! === 0 && this.status[dependent] === StepStatus.Pending) (ready ??= []).push(dependent);
     }
-    return ready;
+    return ready ?? NONE;
   }
 
   private skipDownstream(step: CompiledStep): void {
@@ -184,7 +215,7 @@ export class RunState {
 
   /** The completed steps' outputs, to resume from. */
   checkpoint(pipeline: string): Checkpoint {
-    return { pipeline, steps: this.steps.map((step) => step.id), outputs: { ...this.outputs } };
+    return { pipeline, steps: this.ids.slice(), outputs: { ...this.outputs } };
   }
 
   /** What the run has done so far. */
