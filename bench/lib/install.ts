@@ -26,7 +26,7 @@ export const ensurePeersInstalled = (log: (message: string) => void): void => {
   const npmCli = process.env.npm_execpath;
   const [command, args] =
     npmCli !== undefined && npmCli.endsWith(".js") ? [process.execPath, [npmCli]] : [process.platform === "win32" ? "npm.cmd" : "npm", []];
-  const result = spawnSync(command, [...args, "ci", "--prefix", BENCH, "--no-audit", "--no-fund"], { stdio: ["ignore", process.stderr, process.stderr], shell: process.platform === "win32" });
+  const result = spawnSync(command, [...args, "ci", "--prefix", BENCH, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: ["ignore", process.stderr, process.stderr], shell: process.platform === "win32" });
   const still = missingPeerPackages();
   if (result.status !== 0 || still.length > 0) {
     log(`\`npm ci --prefix bench\` failed (${result.error?.message ?? `exit ${result.status}`}); ${still.join(", ")} still missing. Install them yourself (npm ci --prefix bench) and run again.`);

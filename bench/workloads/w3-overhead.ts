@@ -83,13 +83,13 @@ export const runW3 = async (
   return {
     id: "W3",
     title: "Overhead: 1,000 zero-latency steps, chain and wide fan-out/fan-in",
-    method: `Each sample runs the DAG back to back until ${overhead.sampleMs} ms have passed and divides the time by runs x ${W3_STEPS} steps; ${overhead.rounds} interleaved rounds after ≥ ${overhead.warmupMs} ms of warm-up. Contenders whose faster of two first runs takes ${overhead.slowRunMs} ms or more: ${overhead.slowRounds} rounds (one run per sample). The pipeline/graph is built once, outside the timing.`,
+    method: `Each sample runs the DAG back to back until ${overhead.sampleMs} ms have passed and divides the time by runs x ${W3_STEPS} steps; ${overhead.rounds} interleaved rounds after ≥ ${overhead.warmupMs} ms of warm-up. Contenders whose faster of two first runs takes ${overhead.slowRunMs} ms or more get ${overhead.slowRounds} round${overhead.slowRounds === 1 ? "" : "s"} (one run per sample). The pipeline/graph is built once, outside the timing.`,
     tables: SHAPES.map((shape) => ({ caption: `${shape} (${W3_DAGS[shape].nodes.length} steps)`, table: table(contenders, outcomes[shape]) })),
     targets: SHAPES.flatMap((shape) => targetsFor(shape, outcomes[shape], contenders)),
     notes: [
       PROCESS_NOTE,
-      "LangGraph runs its nodes inside AsyncLocalStorage (from @langchain/core), which switches on Node's promise hooks for the whole process, so every Promise costs more from its first run on; that is why the peers run in processes of their own. For comparison, stepgraph and the floor as measured beside each peer:",
-      ...besidePeers.map((line) => `  ${line}`),
+      "LangGraph runs its nodes inside AsyncLocalStorage (from @langchain/core), which switches on Node's promise hooks for the whole process, so every Promise costs more from its first run on; that is why the peers run in processes of their own. For comparison, stepgraph and the floor as measured beside each peer follow.",
+      ...besidePeers,
     ],
     data: Object.fromEntries(SHAPES.map((shape) => [shape, isolatedJson(outcomes[shape])])),
     seconds: (performance.now() - started) / 1000,
