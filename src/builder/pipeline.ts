@@ -74,14 +74,23 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * ```ts
    * pipeline<{ text: string }>("p").step("words", (ctx) => ctx.input.text.split(" "));
    * ```
+   *
+   * @typeParam Earlier - the outputs of the steps declared so far: `Outputs`,
+   * inferred from `this`. Written as `Outputs`, the map would already be
+   * substituted into this signature, and the compiler would re-instantiate
+   * it member by member each time it instantiates a type holding the call's
+   * own type parameters (the return type, `ctx`, …): several walks over every
+   * earlier step, per step. As a type parameter of the call it is
+   * substituted whole (see bench/typecheck).
    */
-  step<Id extends string, Returned>(
+  step<Earlier, Id extends string, Returned>(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids>,
     id: NewStepId<Id, Ids>,
     run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
-    Outputs & Entry<Id, StepOutput<Returned>>,
+    Earlier & Entry<Id, StepOutput<Returned>>,
     StepOutput<Returned>,
     Services,
     Skippable,
@@ -101,14 +110,15 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * pipeline<{ text: string }>("p").step("words", { timeout: "1 second" }, (ctx) => ctx.input.text.split(" "));
    * ```
    */
-  step<Id extends string, Returned, Condition extends boolean = never>(
+  step<Earlier, Id extends string, Returned, Condition extends boolean = never>(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids>,
     id: NewStepId<Id, Ids>,
     options: StepOptions<undefined, (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Condition>,
     run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
-    Outputs & Entry<Id, StepOutput<Returned>>,
+    Earlier & Entry<Id, StepOutput<Returned>>,
     StepOutput<Returned>,
     Services,
     Skippable | SkippableIf<Condition, Id>,
@@ -128,18 +138,20 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * ```
    */
   step<
+    Earlier,
     Id extends string,
     const After extends ReadonlyArray<Ids>,
     Returned,
     Condition extends boolean = never,
   >(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids>,
     id: NewStepId<Id, Ids>,
-    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Outputs, After[number]>, After[number], Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, DepOutputs<Outputs, After[number]>, After[number], Services, Skippable>) => Returned,
+    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, After[number]>, After[number], Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, After[number]>, After[number], Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
-    Outputs & Entry<Id, StepOutput<Returned>>,
+    Earlier & Entry<Id, StepOutput<Returned>>,
     StepOutput<Returned>,
     Services,
     Skippable | SkippableIf<Condition, Id>,
