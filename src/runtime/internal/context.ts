@@ -70,17 +70,18 @@ export class AttemptContext implements RuntimeStepContext {
 
   dep(id: string): unknown {
     this.assertDeclared(id, "dep");
-    if (this.scope.state.status[this.step.deps[this.step.definition.after.indexOf(id)]!] !== StepStatus.Succeeded) {
+    const index = this.depIndex(id);
+    if (this.scope.state.status[index] !== StepStatus.Succeeded) {
       throw new Error(
         `Step "${this.step.id}" read ctx.dep("${id}"), but "${id}" was skipped by its \`when\` condition. Use ctx.depOrUndefined("${id}") for a step that may be skipped.`,
       );
     }
-    return this.scope.state.outputs[id];
+    return this.scope.state.output(index);
   }
 
   depOrUndefined(id: string): unknown {
     this.assertDeclared(id, "depOrUndefined");
-    return this.scope.state.outputs[id];
+    return this.scope.state.output(this.depIndex(id));
   }
 
   stop<Payload>(payload: Payload): StopRequest<Payload> {
@@ -128,6 +129,11 @@ export class AttemptContext implements RuntimeStepContext {
       emit: (event) => state.emit({ type: "call", stepId: step.id, at: state.now(), ...event }),
     };
     return this.modelHost;
+  }
+
+  /** The plan index of a declared dependency. */
+  private depIndex(id: string): number {
+    return this.step.deps[this.step.definition.after.indexOf(id)]!;
   }
 
   private assertDeclared(id: string, method: string): void {

@@ -51,13 +51,18 @@ const templateOf = (steps: ReadonlyArray<CompiledStep>): PlanTemplate => {
 
 /** One run's bookkeeping. */
 export class RunState {
-  readonly outputs: Record<string, unknown> = {};
+  /** Each succeeded step's output, by index. */
+  private readonly values: Array<unknown>;
+  /** Indexes of the succeeded steps, in the order they succeeded: the order of `outputs`' keys. */
+  private readonly succeeded: Array<number> = [];
+  /** Each settled step's timing, by index, and the order they were recorded in. */
+  private readonly timings: Array<StepTiming | undefined>;
+  private readonly timed: Array<number> = [];
   /** Each step's {@link StepStatus}, by index. */
   readonly status: Array<number>;
   /** Each step's count of dependencies not yet settled, by index. */
   readonly remaining: Array<number>;
   readonly trace: PipelineEvent[] = [];
-  readonly stepTiming: Record<string, StepTiming> = {};
   readonly ledger = new UsageLedger();
   readonly startedAt = Date.now();
   private readonly origin = performance.now();
@@ -77,10 +82,13 @@ export class RunState {
     this.ids = template.ids;
     this.status = template.pending.slice();
     this.remaining = template.remaining.slice();
+    this.values = new Array(steps.length);
+    this.timings = new Array(steps.length);
     if (resumed !== undefined) {
       for (const step of steps) {
         if (!Object.hasOwn(resumed, step.id)) continue;
-        this.outputs[step.id] = resumed[step.id];
+        this.values[step.index] = resumed[step.id];
+        this.succeeded.push(step.index);
         this.status[step.index] = StepStatus.Succeeded;
         this.settled++;
         for (const dependent of step.dependents) this.remaining[dependent]!--;
@@ -123,9 +131,10 @@ export class RunState {
   /** Records a step's output and returns the dependents that became ready. */
   succeed(step: CompiledStep, output: unknown, start: number, attempt: number): ReadonlyArray<number> {
     const end = this.now();
-    this.outputs[step.id] = output;
+    this.values[step.index] = output;
+    this.succeeded.push(step.index);
     this.status[step.index] = StepStatus.Succeeded;
-    this.stepTiming[step.id] = { start, end, durationMs: end - start };
+    this.time(step, start, end);
     this.settled++;
     this.running--;
     this.emit({ type: "success", stepId: step.id, attempt, at: end, durationMs: end - start });
@@ -145,7 +154,7 @@ export class RunState {
   fail(step: CompiledStep, cause: unknown, attempts: number, start: number): void {
     const end = this.now();
     this.status[step.index] = StepStatus.Failed;
-    this.stepTiming[step.id] = { start, end, durationMs: end - start };
+    this.time(step, start, end);
     this.settled++;
     this.running--;
     this.failure ??= { stepId: step.id, cause, attempts };
@@ -158,7 +167,7 @@ export class RunState {
   stop(step: CompiledStep, payload: unknown, start: number, attempt: number): void {
     const end = this.now();
     this.status[step.index] = StepStatus.Stopped;
-    this.stepTiming[step.id] = { start, end, durationMs: end - start };
+    this.time(step, start, end);
     this.settled++;
     this.running--;
     this.abort ??= { kind: "stop", stepId: step.id, payload };
@@ -179,6 +188,11 @@ export class RunState {
   get finished(): boolean {
     if (this.abort === undefined) return this.allSettled;
     return this.abort.kind === "failFast" || this.running === 0;
+  }
+
+  private time(step: CompiledStep, start: number, end: number): void {
+    this.timings[step.index] = { start, end, durationMs: end - start };
+    this.timed.push(step.index);
   }
 
   private release(step: CompiledStep): ReadonlyArray<number> {
@@ -209,19 +223,40 @@ export class RunState {
     return this.settled === this.steps.length;
   }
 
+  /** The output of the step at `index`; undefined unless it succeeded. */
+  output(index: number): unknown {
+    return this.values[index];
+  }
+
+  /**
+   * The succeeded steps' outputs by id, in the order they succeeded: a new
+   * object each call. Records are built once at the end rather than kept
+   * during the run, because copying a record of many keys costs far more
+   * than building it.
+   */
+  outputs(): Record<string, unknown> {
+    const outputs: Record<string, unknown> = {};
+    const { succeeded, values, ids } = this;
+    for (let index = 0; index < succeeded.length; index++) outputs[ids[succeeded[index]!]!] = values[succeeded[index]!];
+    return outputs;
+  }
+
   timing(): RunTiming {
-    return { startedAt: this.startedAt, durationMs: this.now(), steps: { ...this.stepTiming } };
+    const steps: Record<string, StepTiming> = {};
+    const { timed, timings, ids } = this;
+    for (let index = 0; index < timed.length; index++) steps[ids[timed[index]!]!] = timings[timed[index]!]!;
+    return { startedAt: this.startedAt, durationMs: this.now(), steps };
   }
 
   /** The completed steps' outputs, to resume from. */
   checkpoint(pipeline: string): Checkpoint {
-    return { pipeline, steps: this.ids.slice(), outputs: { ...this.outputs } };
+    return { pipeline, steps: this.ids.slice(), outputs: this.outputs() };
   }
 
   /** What the run has done so far. */
   partial(pipeline: string): PartialResult {
     return {
-      outputs: { ...this.outputs },
+      outputs: this.outputs(),
       usage: this.ledger.snapshot(),
       timing: this.timing(),
       trace: [...this.trace],

@@ -1,0 +1,42 @@
+import { Effect } from "effect";
+import { describe, expect, it } from "vitest";
+import { pipeline } from "../../src/index.js";
+
+/** A pipeline of `length` steps in a chain, each built by `run` from its index. */
+const chainOf = (length: number, run: (index: number) => unknown) => {
+  let built = pipeline("chain") as unknown as {
+    step(id: string, options: { after: string[] }, fn: () => unknown): typeof built;
+    run(): Promise<{ status: string; output: unknown; outputs: Record<string, unknown>; trace: ReadonlyArray<{ type: string }> }>;
+  };
+  for (let index = 0; index < length; index++) {
+    built = built.step(`s${index}`, { after: index === 0 ? [] : [`s${index - 1}`] }, () => run(index));
+  }
+  return built;
+};
+
+describe("how the scheduler awaits steps", () => {
+  it("runs a long chain of Effect steps that finish as they are forked without growing the stack", async () => {
+    const result = await chainOf(2000, (index) => Effect.map(Effect.succeed(index), (n) => n + 1)).run();
+    expect(result.output).toBe(2000);
+    expect(result.trace.filter((event) => event.type === "success")).toHaveLength(2000);
+  });
+
+  it("runs a long chain of thenables that call back at once without growing the stack", async () => {
+    const thenable = (value: number) => ({ then: (resolve: (value: number) => void) => resolve(value) });
+    const result = await chainOf(2000, (index) => thenable(index)).run();
+    expect(result.output).toBe(1999);
+    expect(Object.keys(result.outputs)).toHaveLength(2000);
+  });
+
+  it("lists outputs in the order the steps succeeded", async () => {
+    const p = pipeline("order")
+      .step("slow", () => new Promise<string>((resolve) => setTimeout(() => resolve("slow"), 5)))
+      .step("fast", () => "fast")
+      .step("last", { after: ["slow", "fast"] }, () => "last");
+    const result = await p.run();
+    expect(Object.keys(result.outputs)).toEqual(["fast", "slow", "last"]);
+    expect(Object.keys(result.timing.steps)).toEqual(["fast", "slow", "last"]);
+    expect(result.checkpoint.outputs).toEqual(result.outputs);
+    expect(result.checkpoint.outputs).not.toBe(result.outputs);
+  });
+});
