@@ -3,48 +3,20 @@
  * the run's deadline and signal, and turn the outcome into a result or a
  * typed error.
  */
-import { Cause, Effect } from "effect";
+import { Cause, Context, Effect, Exit } from "effect";
 import type { StandardSchemaV1 } from "../builder/input-schema.js";
-import { toMillis } from "./config.js";
 import type { PipelineDefinition } from "./definition.js";
-import type { PriceTable } from "../agents/pricing.js";
-import { BudgetScope } from "./budget.js";
-import { limiterOf, type RateLimiter } from "./rate-limit.js";
-import {
-  CheckpointMismatchError,
-  CostBudgetExceededError,
-  PipelineCancelledError,
-  PipelineDefinitionError,
-  PipelineInputError,
-  PipelineTimeoutError,
-  StepExecutionError,
-  type PipelineError,
-} from "./errors.js";
-import type { RunScope } from "./internal/context.js";
-import { compilePlan, type CompiledStep } from "./internal/plan.js";
-import { runSteps } from "./internal/scheduler.js";
+import { PipelineCancelledError, PipelineInputError, PipelineTimeoutError, type PipelineError } from "./errors.js";
+import { runSteps, startSteps } from "./internal/scheduler.js";
+import { budgetsOf, NO_BUDGETS, outcomeOf, prepare, scheduleOf, scopeOf, withPartial, type RunSetup } from "./internal/setup.js";
 import { RunState } from "./internal/state.js";
 import type { RunOptions } from "./options.js";
-import type { Checkpoint, PipelineResult, StoppedResult } from "./result.js";
+import type { PipelineResult, StoppedResult } from "./result.js";
 
 /** A run's result before the builder's types narrow it. */
 export type UntypedResult =
   | PipelineResult<Readonly<Record<string, unknown>>, unknown>
   | StoppedResult<Readonly<Record<string, unknown>>, unknown>;
-
-const checkResume = (definition: PipelineDefinition, checkpoint: Checkpoint): string | undefined => {
-  if (typeof checkpoint !== "object" || checkpoint === null || !Array.isArray(checkpoint.steps)) {
-    return "it is not a checkpoint (expected { pipeline, steps, outputs } from a result's `checkpoint`).";
-  }
-  if (checkpoint.pipeline !== definition.name) return `it was made by pipeline "${checkpoint.pipeline}".`;
-  const ids = definition.steps.map((step) => step.id);
-  if (ids.length !== checkpoint.steps.length || ids.some((id, index) => checkpoint.steps[index] !== id)) {
-    return `its steps (${checkpoint.steps.join(", ")}) no longer match the pipeline's (${ids.join(", ")}).`;
-  }
-  const unknown = Object.keys(checkpoint.outputs ?? {}).filter((id) => !ids.includes(id));
-  if (unknown.length > 0) return `it has outputs for unknown steps (${unknown.join(", ")}).`;
-  return undefined;
-};
 
 const validateInput = (definition: PipelineDefinition, input: unknown): Effect.Effect<unknown, PipelineInputError> => {
   const schema = definition.input;
@@ -59,19 +31,6 @@ const validateInput = (definition: PipelineDefinition, input: unknown): Effect.E
   });
 };
 
-const mergePricing = (pipeline: PriceTable | undefined, run: PriceTable | undefined): PriceTable | undefined =>
-  pipeline === undefined && run === undefined ? undefined : { ...pipeline, ...run };
-
-const definitionError = (definition: PipelineDefinition, error: unknown) =>
-  new PipelineDefinitionError({ pipeline: definition.name, problem: error instanceof Error ? error.message : String(error) });
-
-const positiveInteger = (value: number | undefined, what: string): number | undefined => {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new TypeError(`${what} must be a whole number of at least 1, got ${String(value)}.`);
-  }
-  return value;
-};
-
 /** Waits for `signal` to abort, then fails with the error `onAbort` builds. */
 const abortedBy = <E>(signal: AbortSignal, onAbort: () => E): Effect.Effect<never, E> =>
   Effect.callback<never, E>((resume) => {
@@ -81,62 +40,81 @@ const abortedBy = <E>(signal: AbortSignal, onAbort: () => E): Effect.Effect<neve
     return Effect.sync(() => signal.removeEventListener("abort", listener));
   });
 
-/** Runs a pipeline definition: the Effect behind `p.toEffect` and `p.run`. */
+/** The context of a run started from `p.run`, as `Effect.runPromise` would give it. */
+const EMPTY_CONTEXT = Context.empty();
+
+/** Runs a pipeline definition: the Effect behind `p.toEffect` (and `p.run` when the run has a deadline, signal or budget). */
 export const runPipeline = (
   definition: PipelineDefinition,
   input: unknown,
   options: RunOptions = {},
 ): Effect.Effect<UntypedResult, PipelineError> =>
   Effect.suspend(() => {
-    let plan: ReturnType<typeof compilePlan>;
-    let timeoutMs: number | undefined;
-    let maxConcurrency: number | undefined;
-    let runBudget: BudgetScope | undefined;
-    let limiter: RateLimiter | undefined;
-    try {
-      limiter = limiterOf(options.rateLimit);
-      plan = compilePlan(definition, options);
-      const costBudget = options.costBudget ?? definition.settings.costBudget;
-      runBudget = costBudget === undefined ? undefined : new BudgetScope({ limitUsd: costBudget, scope: "run" });
-      timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, "run timeout");
-      maxConcurrency = positiveInteger(options.maxConcurrency ?? definition.settings.maxConcurrency, "maxConcurrency");
-    } catch (error) {
-      return Effect.fail(definitionError(definition, error));
-    }
-    const failFast = options.failFast ?? definition.settings.failFast ?? false;
-    const resume = options.resume;
-    if (resume !== undefined) {
-      const problem = checkResume(definition, resume);
-      if (problem !== undefined) return Effect.fail(new CheckpointMismatchError({ pipeline: definition.name, problem }));
-    }
-    const setup: RunSetup = { plan, timeoutMs, maxConcurrency, failFast, runBudget, limiter, resumed: resume?.outputs };
-    // Without a schema the input is used as given: no Effect to validate it.
-    if (definition.input === undefined) return startRun(definition, input, options, setup);
-    return Effect.flatMap(validateInput(definition, input), (parsed) => startRun(definition, parsed, options, setup));
+    const prepared = prepare(definition, options);
+    return prepared._tag === "Failure" ? Exit.failCause(prepared.cause) : runPrepared(definition, input, options, prepared.value);
   });
 
-/** What a run resolved from its definition and options before it starts. */
-interface RunSetup {
-  readonly plan: ReadonlyArray<CompiledStep>;
-  readonly timeoutMs: number | undefined;
-  readonly maxConcurrency: number | undefined;
-  readonly failFast: boolean;
-  readonly runBudget: BudgetScope | undefined;
-  readonly limiter: RateLimiter | undefined;
-  readonly resumed: Readonly<Record<string, unknown>> | undefined;
-}
-
-const NO_BUDGETS: ReadonlyArray<BudgetScope> = [];
-
-/** The run's budgets: its own `costBudget`'s, then the ones it was given. */
-const budgetsOf = (runBudget: BudgetScope | undefined, given: ReadonlyArray<BudgetScope> | undefined): ReadonlyArray<BudgetScope> => {
-  if (runBudget === undefined) return given === undefined || given.length === 0 ? NO_BUDGETS : [...given];
-  return given === undefined ? [runBudget] : [runBudget, ...given];
+/**
+ * Runs a pipeline definition as a Promise that rejects with the run's own
+ * error: `p.run`. A run with a deadline, signal or budget is
+ * {@link runPipeline}'s Effect, whose fiber races the steps against them.
+ * Any other run has nothing to race, so its steps are started and awaited
+ * without a fiber of the run's own (Effect steps still get theirs): the
+ * same outcome, at a fraction of a small run's cost.
+ */
+export const runPipelineToPromise = (definition: PipelineDefinition, input: unknown, options: RunOptions = {}): Promise<UntypedResult> => {
+  let prepared: Exit.Exit<RunSetup, PipelineError>;
+  try {
+    prepared = prepare(definition, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (prepared._tag === "Failure") return Promise.reject(Cause.squash(prepared.cause));
+  const setup = prepared.value;
+  if (setup.timeoutMs !== undefined || options.signal !== undefined || setup.runBudget !== undefined || (options.budgets?.length ?? 0) > 0) {
+    return runToPromise(runPrepared(definition, input, options, setup));
+  }
+  return new Promise<UntypedResult>((resolve, reject) => {
+    const schema = definition.input;
+    if (schema === undefined) return launch(definition, input, options, setup, resolve, reject);
+    const outcome = schema["~standard"].validate(input);
+    if (outcome instanceof Promise) outcome.then((result) => validated(definition, result, options, setup, resolve, reject), reject);
+    else validated(definition, outcome, options, setup, resolve, reject);
+  });
 };
 
-/** A budget error with what the run had done when it was raised. */
-const withPartial = (definition: PipelineDefinition, state: RunState, error: CostBudgetExceededError) =>
-  new CostBudgetExceededError({ ...error, partial: state.partial(definition.name) });
+type Resolve = (result: UntypedResult) => void;
+type Reject = (error: unknown) => void;
+
+/** Launches the run on the input its schema parsed, or rejects with the schema's issues. */
+const validated = (
+  definition: PipelineDefinition,
+  outcome: StandardSchemaV1.Result<unknown>,
+  options: RunOptions,
+  setup: RunSetup,
+  resolve: Resolve,
+  reject: Reject,
+): void => {
+  if (outcome.issues === undefined) launch(definition, outcome.value, options, setup, resolve, reject);
+  else reject(new PipelineInputError({ pipeline: definition.name, issues: outcome.issues }));
+};
+
+/** Starts the steps of a run without a fiber of its own, and settles the Promise with its outcome. */
+const launch = (definition: PipelineDefinition, parsed: unknown, options: RunOptions, setup: RunSetup, resolve: Resolve, reject: Reject): void => {
+  const state = new RunState(setup.plan, options.onEvent, setup.resumed);
+  startSteps(scopeOf(definition, parsed, options, setup, state, NO_BUDGETS), scheduleOf(setup), EMPTY_CONTEXT, () => {
+    const exit = outcomeOf(definition, setup.plan, state);
+    if (exit._tag === "Success") resolve(exit.value);
+    else reject(Cause.squash(exit.cause));
+  });
+};
+
+/** Validates the input, then runs the steps. */
+const runPrepared = (definition: PipelineDefinition, input: unknown, options: RunOptions, setup: RunSetup): Effect.Effect<UntypedResult, PipelineError> =>
+  // Without a schema the input is used as given: no Effect to validate it.
+  definition.input === undefined
+    ? startRun(definition, input, options, setup)
+    : Effect.flatMap(validateInput(definition, input), (parsed) => startRun(definition, parsed, options, setup));
 
 /** Runs the steps on the parsed input, under the run's deadline, budgets and signal. */
 const startRun = (
@@ -148,22 +126,7 @@ const startRun = (
   const { plan, timeoutMs } = setup;
   const state = new RunState(plan, options.onEvent, setup.resumed);
   const budgets = budgetsOf(setup.runBudget, options.budgets);
-  const scope: RunScope = {
-    pipeline: definition.name,
-    input: parsed,
-    services: options.services ?? {},
-    state,
-    client: options.client ?? definition.settings.client,
-    pricing: mergePricing(definition.settings.pricing, options.pricing),
-    budgets,
-    stepBudgets: new Map(),
-    limiter: setup.limiter,
-  };
-  let steps: Effect.Effect<void, PipelineError> = runSteps(scope, {
-    maxConcurrency: setup.maxConcurrency,
-    failFast: setup.failFast,
-    deadline: timeoutMs,
-  });
+  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, options, setup, state, budgets), scheduleOf(setup));
   if (timeoutMs !== undefined) {
     const ms = timeoutMs;
     steps = Effect.timeoutOrElse(steps, {
@@ -185,56 +148,6 @@ const startRun = (
     steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
   }
   return Effect.flatMap(steps, () => outcomeOf(definition, plan, state));
-};
-
-/** The run's result, or its error: the first step failure, or a budget crossed inside a step. */
-const outcomeOf = (
-  definition: PipelineDefinition,
-  plan: ReadonlyArray<CompiledStep>,
-  state: RunState,
-): Effect.Effect<UntypedResult, PipelineError> => {
-  const failure = state.failure;
-  if (failure?.cause instanceof CostBudgetExceededError) return Effect.fail(withPartial(definition, state, failure.cause));
-  if (failure !== undefined) {
-    return Effect.fail(
-      new StepExecutionError({
-        pipeline: definition.name,
-        stepId: failure.stepId,
-        cause: failure.cause,
-        attempts: failure.attempts,
-        partial: state.partial(definition.name),
-      }),
-    );
-  }
-  const usage = state.ledger.snapshot();
-  const timing = state.timing();
-  const checkpoint = state.checkpoint(definition.name);
-  const abort = state.abort;
-  if (abort?.kind === "stop") {
-    state.skipRemaining();
-    return Effect.succeed<UntypedResult>({
-      status: "stopped",
-      stoppedEarly: true,
-      stop: { stepId: abort.stepId, payload: abort.payload },
-      output: undefined,
-      outputs: state.outputs(),
-      usage,
-      timing,
-      trace: state.trace,
-      checkpoint,
-    });
-  }
-  const last = plan[plan.length - 1];
-  return Effect.succeed<UntypedResult>({
-    status: "completed",
-    stoppedEarly: false,
-    output: last === undefined ? undefined : state.output(last.index),
-    outputs: state.outputs(),
-    usage,
-    timing,
-    trace: state.trace,
-    checkpoint,
-  });
 };
 
 /** Runs an Effect-built run as a Promise that rejects with the run's own error (not a wrapper). */

@@ -1,6 +1,7 @@
 import { Effect } from "effect";
 import { describe, expect, it } from "vitest";
-import { pipeline } from "../../src/index.js";
+import { z } from "zod";
+import { pipeline, PipelineInputError, StepExecutionError } from "../../src/index.js";
 
 /** A pipeline of `length` steps in a chain, each built by `run` from its index. */
 const chainOf = (length: number, run: (index: number) => unknown) => {
@@ -38,5 +39,37 @@ describe("how the scheduler awaits steps", () => {
     expect(Object.keys(result.timing.steps)).toEqual(["fast", "slow", "last"]);
     expect(result.checkpoint.outputs).toEqual(result.outputs);
     expect(result.checkpoint.outputs).not.toBe(result.outputs);
+  });
+
+  it("interrupts a running Effect step when another step fails with failFast, before run() rejects", async () => {
+    const log: string[] = [];
+    const p = pipeline("fast", { failFast: true })
+      .step("hang", () => Effect.onInterrupt(Effect.never, () => Effect.sync(() => log.push("hang interrupted"))))
+      .step("fail", () => Promise.reject(new Error("nope")));
+    const error = await p.run().then(
+      () => undefined,
+      (rejected: unknown) => rejected,
+    );
+    expect(error).toBeInstanceOf(StepExecutionError);
+    expect((error as StepExecutionError).stepId).toBe("fail");
+    expect(log).toEqual(["hang interrupted"]);
+  });
+
+  it("validates the input with an asynchronous schema before any step runs", async () => {
+    const started: string[] = [];
+    const p = pipeline("async-schema", { input: z.object({ n: z.number() }).refine(async (value) => value.n > 0, "n must be positive") }).step(
+      "double",
+      (ctx) => {
+        started.push("double");
+        return ctx.input.n * 2;
+      },
+    );
+    expect((await p.run({ n: 2 })).output).toBe(4);
+    const error = await p.run({ n: -1 }).then(
+      () => undefined,
+      (rejected: unknown) => rejected,
+    );
+    expect(error).toBeInstanceOf(PipelineInputError);
+    expect(started).toEqual(["double"]);
   });
 });

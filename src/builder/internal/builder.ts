@@ -11,7 +11,7 @@ import type { PipelineDefinition, RuntimeStepContext, StepDefinition } from "../
 import { PipelineDefinitionError, type PipelineError } from "../../runtime/errors.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint } from "../../runtime/result.js";
-import { runPipeline, runToPromise, type UntypedResult } from "../../runtime/run.js";
+import { runPipeline, runPipelineToPromise, type UntypedResult } from "../../runtime/run.js";
 import type { BatchInputs, BatchOptions, BatchOutcome, RunManyOptions } from "../../flow/batch.js";
 import { runBatch, streamBatch } from "../../flow/internal/batch.js";
 import { runFlow, type Inherited, type InternalFlow } from "../../flow/internal/flow.js";
@@ -139,7 +139,7 @@ export class PipelineBuilder implements InternalFlow {
   }
 
   run(input: unknown, options?: RunOptions): Promise<UntypedResult> {
-    return runToPromise(runPipeline(this.definition, input, options));
+    return runPipelineToPromise(this.definition, input, options);
   }
 
   /** Runs one input per element of `inputs`, `concurrency` at a time; outcomes in input order. */

@@ -50,9 +50,25 @@ export const runSteps = (scope: RunScope, options: ScheduleOptions): Effect.Effe
     if (roots.length === 0 && state.finished) return Effect.void;
     return Effect.contextWith((context: Context.Context<never>) => {
       const run = new Scheduler(scope, options, context);
-      return Effect.ensuring(run.run(roots), Effect.suspend(() => run.close()));
+      return Effect.ensuring(run.run(roots), Effect.suspend(() => run.close() ?? Effect.void));
     });
   });
+
+/**
+ * Runs every step of the plan like {@link runSteps}, but from plain code
+ * rather than from a fiber: for a run nothing can interrupt (no deadline,
+ * signal or budget), whose own fiber would only wait. Effect steps are
+ * forked with `context`. Calls `done` once the run has finished and every
+ * fiber it forked has stopped.
+ */
+export const startSteps = (scope: RunScope, options: ScheduleOptions, context: Context.Context<never>, done: () => void): void => {
+  const state = scope.state;
+  const roots = state.readySteps();
+  if (roots.length === 0 && state.finished) return done();
+  const run = new Scheduler(scope, options, context);
+  run.whenFinished(done);
+  run.advance(roots);
+};
 
 /**
  * One run's scheduling. A class rather than closures, so a run allocates one
@@ -65,22 +81,22 @@ class Scheduler {
   private readonly awaiting: Array<AttemptContext | undefined> = [];
   private readonly semaphore: Semaphore.Semaphore | undefined;
   private readonly state: RunState;
-  private readonly fork: (effect: Effect.Effect<unknown, unknown>) => Fiber.Fiber<unknown, unknown>;
   /** The queue `advance` is working through, while it is; a step settling meanwhile joins it. */
   private queue: Array<number> | undefined;
   /** Resumes the run's fiber once it waits for the run to finish. */
   private resumeRun: ((effect: Effect.Effect<void>) => void) | undefined;
+  /** Called (once) when the run has finished and its fibers have stopped, for a run without a fiber of its own. */
+  private done: (() => void) | undefined;
   /** Set when the run has ended: nothing is recorded or started after it. */
   private closed = false;
 
   constructor(
     private readonly scope: RunScope,
     private readonly options: ScheduleOptions,
-    context: Context.Context<never>,
+    private readonly context: Context.Context<never>,
   ) {
     this.state = scope.state;
     this.semaphore = options.maxConcurrency === undefined ? undefined : Semaphore.makeUnsafe(options.maxConcurrency);
-    this.fork = Effect.runForkWith(context);
   }
 
   /** Starts the roots, then waits until the run has finished. */
@@ -93,8 +109,16 @@ class Scheduler {
     });
   }
 
-  /** Ends the run: interrupts every forked fiber still running and aborts the signals of steps still awaited. */
-  close(): Effect.Effect<void> {
+  /** Calls `done` once the run has finished and its forked fibers have stopped. */
+  whenFinished(done: () => void): void {
+    this.done = done;
+  }
+
+  /**
+   * Ends the run: aborts the signals of steps still awaited, and returns the
+   * Effect that interrupts every forked fiber still running, if there is one.
+   */
+  close(): Effect.Effect<void> | undefined {
     this.closed = true;
     this.resumeRun = undefined;
     const { awaiting } = this;
@@ -105,7 +129,7 @@ class Scheduler {
       abortInterrupted(context);
     }
     const running = this.fibers.filter((fiber) => fiber.pollUnsafe() === undefined);
-    return running.length === 0 ? Effect.void : Fiber.interruptAll(running);
+    return running.length === 0 ? undefined : Fiber.interruptAll(running);
   }
 
   /**
@@ -162,9 +186,17 @@ class Scheduler {
 
   private finish(): void {
     const resume = this.resumeRun;
-    if (resume === undefined) return;
-    this.resumeRun = undefined;
-    resume(Effect.void);
+    if (resume !== undefined) {
+      this.resumeRun = undefined;
+      resume(Effect.void);
+      return;
+    }
+    const done = this.done;
+    if (done === undefined) return;
+    this.done = undefined;
+    const closing = this.close();
+    if (closing === undefined) done();
+    else void Effect.runPromise(closing).then(done, done);
   }
 
   /** Starts a step; returns the dependents it readied if it settled at once. */
@@ -230,7 +262,7 @@ class Scheduler {
   }
 
   private forkFiber(effect: Effect.Effect<unknown, unknown>): void {
-    this.fibers.push(this.fork(effect));
+    this.fibers.push(Effect.runForkWith(this.context)(effect));
   }
 }
 
