@@ -41,6 +41,26 @@ describe("how the scheduler awaits steps", () => {
     expect(result.checkpoint.outputs).not.toBe(result.outputs);
   });
 
+  it("lists outputs in the order the steps succeeded in a pipeline of many steps too", async () => {
+    const count = 100;
+    let built = pipeline("many") as unknown as {
+      step(id: string, fn: () => unknown): typeof built;
+      run(): Promise<{ outputs: Record<string, unknown>; timing: { steps: Record<string, unknown> } }>;
+    };
+    for (let index = 0; index < count; index++) {
+      built = built.step(`s${index}`, async () => {
+        for (let hop = index; hop < count; hop++) await Promise.resolve();
+        return index;
+      });
+    }
+    const result = await built.run();
+    const finished = Array.from({ length: count }, (_, index) => `s${count - 1 - index}`);
+    expect(Object.keys(result.outputs)).toEqual(finished);
+    expect(Object.keys(result.timing.steps)).toEqual(finished);
+    expect(result.outputs["s7"]).toBe(7);
+    expect(Object.getPrototypeOf(result.outputs)).toBe(Object.prototype);
+  });
+
   it("interrupts a running Effect step when another step fails with failFast, before run() rejects", async () => {
     const log: string[] = [];
     const p = pipeline("fast", { failFast: true })

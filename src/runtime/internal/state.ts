@@ -22,6 +22,26 @@ export type RunAbort = { readonly kind: "failFast" } | { readonly kind: "stop"; 
 
 const NONE: ReadonlyArray<number> = [];
 
+/** Records of more keys than this are built as hash tables (see {@link recordOf}). */
+const LARGE_RECORD = 32;
+
+/**
+ * A fresh object to hold `size` keys (outputs or timings by step id). V8
+ * grows a plain object's fast properties a few slots at a time, copying them
+ * on each growth, and every record with the same keys shares one chain of
+ * hidden classes: for a pipeline of many steps, building a record cost more
+ * than running its steps. An object one of whose properties was deleted is a
+ * hash table (dictionary mode), which grows in amortised constant time. Small
+ * records stay plain.
+ */
+const recordOf = <Value>(size: number): Record<string, Value> => {
+  if (size <= LARGE_RECORD) return {};
+  const record: Record<string, Value | undefined> = { first: undefined, second: undefined };
+  delete record.first;
+  delete record.second;
+  return record as Record<string, Value>;
+};
+
 /** Whether an error ends the whole run at once (budget errors do). */
 const endsRun = (error: unknown): boolean =>
   typeof error === "object" && error !== null && (error as { endsRun?: unknown }).endsRun === true;
@@ -235,15 +255,15 @@ export class RunState {
    * than building it.
    */
   outputs(): Record<string, unknown> {
-    const outputs: Record<string, unknown> = {};
     const { succeeded, values, ids } = this;
+    const outputs = recordOf<unknown>(succeeded.length);
     for (let index = 0; index < succeeded.length; index++) outputs[ids[succeeded[index]!]!] = values[succeeded[index]!];
     return outputs;
   }
 
   timing(): RunTiming {
-    const steps: Record<string, StepTiming> = {};
     const { timed, timings, ids } = this;
+    const steps = recordOf<StepTiming>(timed.length);
     for (let index = 0; index < timed.length; index++) steps[ids[timed[index]!]!] = timings[timed[index]!]!;
     return { startedAt: this.startedAt, durationMs: this.now(), steps };
   }
