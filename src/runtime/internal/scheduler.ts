@@ -128,6 +128,7 @@ class Scheduler {
       awaiting[index] = undefined;
       abortInterrupted(context);
     }
+    if (this.fibers.length === 0) return undefined;
     const running = this.fibers.filter((fiber) => fiber.pollUnsafe() === undefined);
     return running.length === 0 ? undefined : Fiber.interruptAll(running);
   }
