@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { generate, type Shape } from "./generate.js";
+import { generatePeer, type Library } from "./peers.js";
 
 /** The repository root. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -41,6 +42,8 @@ export interface ProgramOptions {
   readonly directory: string;
   /** The library's source folder, relative to the repository root (`src`, or a copy to compare). */
   readonly source?: string;
+  /** Whose program to write: stepgraph's (the default), or a peer's from peers.ts, which must then be under bench/. */
+  readonly library?: Library;
 }
 
 const posix = (path: string): string => path.split("\\").join("/");
@@ -50,11 +53,15 @@ const posix = (path: string): string => path.split("\\").join("/");
  * so it is checked with the options the library is written for. Returns the
  * tsconfig's path.
  */
-export const writeProgram = (shape: Shape, steps: number, { directory, source = "src" }: ProgramOptions): string => {
+export const writeProgram = (shape: Shape, steps: number, { directory, source = "src", library = "stepgraph" }: ProgramOptions): string => {
   mkdirSync(directory, { recursive: true });
-  const name = `${shape}-${steps}`;
-  const library = posix(relative(directory, join(root, source, "index.js")));
-  writeFileSync(join(directory, `${name}.ts`), generate(shape, steps, { library: library.startsWith(".") ? library : `./${library}` }));
+  const name = library === "stepgraph" ? `${shape}-${steps}` : `${library}-${shape}-${steps}`;
+  const specifier = posix(relative(directory, join(root, source, "index.js")));
+  const text =
+    library === "stepgraph"
+      ? generate(shape, steps, { library: specifier.startsWith(".") ? specifier : `./${specifier}` })
+      : generatePeer(library, shape, steps);
+  writeFileSync(join(directory, `${name}.ts`), text);
   const project = join(directory, `tsconfig.${name}.json`);
   const config = {
     extends: posix(relative(directory, join(root, "tsconfig.json"))),
@@ -84,7 +91,11 @@ export const parseReport = (report: string): Statistics => ({
   errors: report.split("\n").filter((line) => /error TS\d+/.test(line)),
 });
 
-/** Type-checks a project; type errors are part of the result, not a failure of the measurement. */
+/**
+ * Type-checks a project; type errors are part of the result, not a failure of
+ * the measurement. So is a compiler that crashes (a stack overflow on a long
+ * program): its counts are then unknown (`NaN`) and its one "error" says why.
+ */
 export const typeCheck = async (compiler: Compiler, project: string): Promise<Statistics> => {
   let report: string;
   try {
@@ -92,9 +103,15 @@ export const typeCheck = async (compiler: Compiler, project: string): Promise<St
       maxBuffer: 64 * 1024 * 1024,
     }));
   } catch (error) {
-    const output = (error as { stdout?: unknown }).stdout;
-    if (typeof output !== "string" || !output.includes("Instantiations:")) throw error;
-    report = output;
+    const { stdout, stderr } = error as { stdout?: unknown; stderr?: unknown };
+    if (typeof stdout === "string" && stdout.includes("Instantiations:")) {
+      report = stdout;
+    } else if (typeof stderr === "string" && /RangeError|FATAL|panic|out of memory/i.test(stderr)) {
+      const cause = stderr.split("\n").find((line) => /RangeError|FATAL|panic|out of memory/i.test(line))!.trim();
+      return { instantiations: Number.NaN, types: Number.NaN, memoryKb: Number.NaN, checkSeconds: Number.NaN, errors: [`the compiler crashed: ${cause}`] };
+    } else {
+      throw error;
+    }
   }
   return parseReport(report);
 };
