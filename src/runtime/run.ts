@@ -1,7 +1,9 @@
 /**
  * What a run is: validate the input, compile the plan, run the steps under
- * the run's deadline and signal, and turn the outcome into a result or a
- * typed error.
+ * the run's deadline, signal and budgets, and turn the outcome into a result
+ * or a typed error. `runPipeline` is the run as an Effect (`p.toEffect`);
+ * `runPipelineToPromise` is `p.run`, which skips the run's own fiber when
+ * there is nothing to race the steps against.
  */
 import { Cause, Context, Effect, Exit } from "effect";
 import type { StandardSchemaV1 } from "../builder/input-schema.js";

@@ -46,7 +46,7 @@ const recordOf = <Value>(size: number): Record<string, Value> => {
 const endsRun = (error: unknown): boolean =>
   typeof error === "object" && error !== null && (error as { endsRun?: unknown }).endsRun === true;
 
-/** What every run of a plan starts from: each step's count of dependencies, and the step ids in order. */
+/** What every run of a plan starts from: each step's status (pending) and count of dependencies, and the step ids in order. */
 interface PlanTemplate {
   readonly remaining: ReadonlyArray<number>;
   readonly pending: ReadonlyArray<number>;
