@@ -43,27 +43,24 @@ export const abortInterrupted = (context: AttemptContext): void =>
 export const abortOnInterrupt = (effect: Effect.Effect<unknown, unknown>, context: AttemptContext) =>
   Effect.onInterrupt(effect, () => Effect.sync(() => abortInterrupted(context)));
 
-/** One call of a step's function: the context it got, and what it returned or threw. */
-export interface AttemptCall {
-  readonly context: AttemptContext;
-  /** Whether the function threw (then `value` is what it threw). */
-  readonly threw: boolean;
-  readonly value: unknown;
+/** What {@link callStep} returns when the step's function threw. Never exposed, so no step can return one. */
+export class Thrown {
+  constructor(readonly error: unknown) {}
 }
 
 /**
  * Emits the attempt's start event (at `at`, run-relative milliseconds, which
- * the caller may already have read) and calls the step's function once.
- * Whatever it returned (a plain value, a Promise or an Effect) is the
- * caller's to await.
+ * the caller may already have read) and calls the step's function once with
+ * `context`. Returns what it returned (a plain value, a Promise or an Effect,
+ * the caller's to await), or a {@link Thrown} with what it threw.
  */
-export const callStep = (scope: RunScope, step: CompiledStep, attempt: number, at: number = scope.state.now()): AttemptCall => {
-  scope.state.emit({ type: "start", stepId: step.id, attempt, at });
-  const context = new AttemptContext(scope, step, attempt);
+export const callStep = (context: AttemptContext, at: number): unknown => {
+  const { step } = context;
+  context.scope.state.emit({ type: "start", stepId: step.id, attempt: context.attempt, at });
   try {
-    return { context, threw: false, value: step.definition.run(context) };
+    return step.definition.run(context);
   } catch (error) {
-    return { context, threw: true, value: error };
+    return new Thrown(error);
   }
 };
 
@@ -74,12 +71,12 @@ export const callStep = (scope: RunScope, step: CompiledStep, attempt: number, a
  * or fails with what the function threw). A plain value is never an Effect,
  * so the two cannot be confused.
  */
-export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number, at?: number): unknown => {
-  const call = callStep(scope, step, attempt, at);
-  const returned = call.value;
-  if (call.threw) return Effect.fail(returned);
-  if (Effect.isEffect(returned)) return abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, call.context);
-  if (isPromiseLike(returned)) return abortOnInterrupt(fromPromise(returned), call.context);
+export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number): unknown => {
+  const context = new AttemptContext(scope, step, attempt);
+  const returned = callStep(context, scope.state.now());
+  if (returned instanceof Thrown) return Effect.fail(returned.error);
+  if (Effect.isEffect(returned)) return abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, context);
+  if (isPromiseLike(returned)) return abortOnInterrupt(fromPromise(returned), context);
   return returned;
 };
 

@@ -14,7 +14,7 @@
  * awaited: nothing a step does after that is recorded.
  */
 import { Cause, Context, Effect, Exit, Fiber, Semaphore } from "effect";
-import { abortInterrupted, abortOnInterrupt, callStep, isPromiseLike } from "./attempt.js";
+import { abortInterrupted, abortOnInterrupt, callStep, isPromiseLike, Thrown } from "./attempt.js";
 import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy, type StepRun } from "./policy.js";
 import type { CompiledStep } from "./plan.js";
@@ -221,11 +221,11 @@ class Scheduler {
       this.forkStep(step, begin, semaphore === undefined ? run.effect : semaphore.withPermit(run.effect), run);
       return NONE;
     }
-    const call = callStep(scope, step, 1, begin);
-    const returned = call.value;
-    if (call.threw) return this.failed(step, returned, begin, 1);
+    const context = new AttemptContext(scope, step, 1);
+    const returned = callStep(context, begin);
+    if (returned instanceof Thrown) return this.failed(step, returned.error, begin, 1);
     if (isPromiseLike(returned)) {
-      this.awaitPromise(step, begin, returned, call.context);
+      this.awaitPromise(step, begin, returned, context);
       return NONE;
     }
     if (!Effect.isEffect(returned)) return this.succeeded(step, returned, begin, 1);
@@ -234,7 +234,7 @@ class Scheduler {
         ? this.succeeded(step, returned.value, begin, 1)
         : this.failed(step, Cause.squash(returned.cause), begin, 1);
     }
-    this.forkStep(step, begin, abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, call.context), undefined);
+    this.forkStep(step, begin, abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, context), undefined);
     return NONE;
   }
 
