@@ -72,7 +72,8 @@ export const startSteps = (scope: RunScope, options: ScheduleOptions, context: C
 
 /**
  * One run's scheduling. A class rather than closures, so a run allocates one
- * object whatever the number of steps.
+ * object whatever the number of steps; a step awaited through its Promise
+ * adds two callbacks, and one awaited by a fiber a {@link Settle}.
  */
 class Scheduler {
   /** Every forked fiber; finished ones are skipped when the run ends. */
