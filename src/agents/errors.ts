@@ -2,7 +2,7 @@
  * Errors of model calls. Each says whether it may be retried (`retryable`),
  * which the step and call retry policies read.
  */
-import { Data } from "effect";
+import * as Data from "effect/Data";
 
 /**
  * The model provider answered with an error, or could not be reached.

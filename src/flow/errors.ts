@@ -1,7 +1,7 @@
 /**
  * The errors flows add to a run's: a router that could not choose a route.
  */
-import { Data } from "effect";
+import * as Data from "effect/Data";
 import type { PartialResult } from "../runtime/result.js";
 
 const describe = (value: unknown): string =>

@@ -1,7 +1,7 @@
 /**
  * Step configuration and how its layers resolve: the most specific layer wins.
  */
-import { Duration } from "effect";
+import * as Duration from "effect/Duration";
 
 /**
  * A duration: milliseconds as a number, or an Effect duration string such as

@@ -3,7 +3,7 @@
  * users can match with `Effect.catchTag`, and each message says what
  * happened, where, and what to do next.
  */
-import { Data } from "effect";
+import * as Data from "effect/Data";
 import type { StandardSchemaV1 } from "../builder/input-schema.js";
 import type { PartialResult } from "./result.js";
 

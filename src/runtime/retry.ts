@@ -2,7 +2,9 @@
  * Retrying with exponential, jittered back-off on Effect's Schedule, shared
  * by step attempts and model calls.
  */
-import { Duration, Effect, Schedule } from "effect";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
 
 /**
  * Whether an error may be retried. Errors say so themselves with a boolean

@@ -5,7 +5,10 @@
  * `runPipelineToPromise` is `p.run`, which skips the run's own fiber when
  * there is nothing to race the steps against.
  */
-import { Cause, Context, Effect, Exit } from "effect";
+import * as Cause from "effect/Cause";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import type { StandardSchemaV1 } from "../builder/input-schema.js";
 import type { PipelineDefinition } from "./definition.js";
 import { PipelineCancelledError, PipelineInputError, PipelineTimeoutError, type PipelineError } from "./errors.js";

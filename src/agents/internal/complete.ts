@@ -3,7 +3,9 @@
  * request under the call's timeout and retry policy, with every billed
  * request accounted.
  */
-import { Cause, Effect, Exit } from "effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { toMillis } from "../../runtime/config.js";
 import type { ModelCallHost } from "../../runtime/host.js";

@@ -3,7 +3,8 @@
  * time, beyond its public methods: a way to run as a part of something else,
  * inheriting the settings of the run around it.
  */
-import { Cause, Effect } from "effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
 import type { PriceTable } from "../../agents/pricing.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint } from "../../runtime/result.js";

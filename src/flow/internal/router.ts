@@ -5,7 +5,7 @@
  * timeouts like any step. Then the chosen route runs, and the two runs'
  * reports are merged into one result.
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import type { StandardSchemaV1 } from "../../builder/input-schema.js";
 import type { Graph, NodeConfig } from "../../graph/graph.js";
 import { renderMermaid } from "../../graph/mermaid.js";

@@ -3,7 +3,8 @@
  * turn whatever it returned (value, Promise or Effect) into an Effect. This is
  * the seam a durable-run journal will wrap.
  */
-import { Effect, Exit } from "effect";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import { AttemptContext, type RunScope } from "./context.js";
 import type { CompiledStep } from "./plan.js";
 

@@ -2,7 +2,7 @@
  * Wraps a step's attempts in its timeout and retry policy. A step with
  * neither runs its single attempt with no wrapper at all.
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { StepTimeoutError } from "../errors.js";
 import { withRetries } from "../retry.js";
 import { runAttempt } from "./attempt.js";

@@ -13,7 +13,12 @@
  * interrupts every fiber still running and aborts the signals of steps still
  * awaited: nothing a step does after that is recorded.
  */
-import { Cause, Context, Effect, Exit, Fiber, Semaphore } from "effect";
+import * as Cause from "effect/Cause";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Fiber from "effect/Fiber";
+import * as Semaphore from "effect/Semaphore";
 import { abortInterrupted, abortOnInterrupt, callStep, isPromiseLike, Thrown } from "./attempt.js";
 import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy, type StepRun } from "./policy.js";

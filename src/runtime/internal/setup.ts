@@ -3,7 +3,7 @@
  * as a Promise): its plan and settings resolved from the definition and the
  * run's options, the scope its steps share, and its result or typed error.
  */
-import { Exit } from "effect";
+import * as Exit from "effect/Exit";
 import type { PriceTable } from "../../agents/pricing.js";
 import { BudgetScope } from "../budget.js";
 import { toMillis } from "../config.js";
