@@ -6,7 +6,7 @@
 import { Effect, Schema } from "effect";
 import { z } from "zod";
 import { pipeline, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
-import { db, doc, type Db } from "./fixtures.js";
+import { annotated, db, doc, long, type Db } from "./fixtures.js";
 import type { Equal, Expect } from "./helpers.js";
 
 export const outputs = async () => {
@@ -112,4 +112,32 @@ export const results = () => {
     >,
   ];
   return effect;
+};
+
+export const longPipelines = async () => {
+  // 10. Past the index's checkpoint, and in a pipeline whose type was written out, `dep` keeps each output's type.
+  const late = long.step("late", { after: ["first", "s18"] }, (ctx) => {
+    const first = ctx.dep("first");
+    const last = ctx.dep("s18");
+    type Checks = [Expect<Equal<typeof first, { first: true }>>, Expect<Equal<typeof last, "last">>];
+    return first.first && last === "last";
+  });
+  const more = late.step("more", { after: ["s1", "late"] }, (ctx) => {
+    const one = ctx.dep("s1");
+    type Checks = [Expect<Equal<typeof one, number>>, Expect<Equal<ReturnType<typeof ctx.dep<"late">>, boolean>>];
+    return one;
+  });
+  const written = annotated.step("written", { after: ["first", "s18"] }, (ctx) => {
+    const first = ctx.dep("first");
+    const last = ctx.dep("s18");
+    type Checks = [Expect<Equal<typeof first, { first: true }>>, Expect<Equal<typeof last, "last">>];
+    return 1;
+  });
+  const { outputs } = await more.run({ seed: 1 });
+  type Checks = [
+    Expect<Equal<typeof outputs.first, { first: true }>>,
+    Expect<Equal<typeof outputs.s17, number>>,
+    Expect<Equal<typeof outputs.more, number>>,
+    Expect<Equal<Awaited<ReturnType<typeof written.run>>["outputs"]["written"], number>>,
+  ];
 };

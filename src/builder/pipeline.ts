@@ -15,6 +15,8 @@ import type { AsStepArgs, SubStepContext, SubStepReturn } from "../flow/types.js
 import type { StandardSchemaV1 } from "./input-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
+  IndexAfter,
+  OutputIndex,
   DepOutputs,
   Entry,
   NewStepId,
@@ -61,8 +63,12 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * @typeParam Services - the services `run` must be given
  * @typeParam Skippable - ids of steps with a `when` condition
  * @typeParam Stop - the payloads of `ctx.stop(...)` the steps can return
+ * @typeParam Ids - the declared step ids
+ * @typeParam Index - where steps look their dependencies' outputs up (see
+ * {@link OutputIndex}); leave it out when writing the type: a pipeline without
+ * one is searched whole
  */
-export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never, Ids extends string = StepIds<Outputs>> {
+export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never, Ids extends string = StepIds<Outputs>, Index extends OutputIndex = OutputIndex> {
   /** The pipeline's name. */
   readonly name: string;
 
@@ -76,15 +82,15 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * ```
    *
    * @typeParam Earlier - the outputs of the steps declared so far: `Outputs`,
-   * inferred from `this`. Written as `Outputs`, the map would already be
-   * substituted into this signature, and the compiler would re-instantiate
-   * it member by member each time it instantiates a type holding the call's
-   * own type parameters (the return type, `ctx`, …): several walks over every
-   * earlier step, per step. As a type parameter of the call it is
-   * substituted whole (see bench/typecheck).
+   * inferred from `this` (and `EarlierIndex`, `Index`, likewise). Written as
+   * `Outputs`, the map would already be substituted into this signature, and
+   * the compiler would re-instantiate it member by member each time it
+   * instantiates a type holding the call's own type parameters (the return
+   * type, `ctx`, …): several walks over every earlier step, per step. As a
+   * type parameter of the call it is substituted whole (see bench/typecheck).
    */
-  step<Earlier, Id extends string, Returned>(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids>,
+  step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned>(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
     id: NewStepId<Id, Ids>,
     run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
@@ -95,7 +101,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Services,
     Skippable,
     Stop | StopPayload<Returned>,
-    Ids | Id
+    Ids | Id,
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
   >;
 
   /**
@@ -110,8 +117,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * pipeline<{ text: string }>("p").step("words", { timeout: "1 second" }, (ctx) => ctx.input.text.split(" "));
    * ```
    */
-  step<Earlier, Id extends string, Returned, Condition extends boolean = never>(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids>,
+  step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned, Condition extends boolean = never>(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
     id: NewStepId<Id, Ids>,
     options: StepOptions<undefined, (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Condition>,
     run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
@@ -123,7 +130,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Services,
     Skippable | SkippableIf<Condition, Id>,
     Stop | StopPayload<Returned>,
-    Ids | Id
+    Ids | Id,
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
   >;
 
   /**
@@ -139,15 +147,16 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   step<
     Earlier,
+    EarlierIndex extends OutputIndex,
     Id extends string,
     const After extends ReadonlyArray<Ids>,
     Returned,
     Condition extends boolean = never,
   >(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids>,
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
     id: NewStepId<Id, Ids>,
-    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, After[number]>, After[number], Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, After[number]>, After[number], Services, Skippable>) => Returned,
+    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, After[number]>, After[number], Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, After[number]>, After[number], Services, Skippable>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
@@ -156,7 +165,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Services,
     Skippable | SkippableIf<Condition, Id>,
     Stop | StopPayload<Returned>,
-    Ids | Id
+    Ids | Id,
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
   >;
 
   /**
@@ -170,7 +180,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("load", (ctx) => ctx.services.db.find(ctx.input.id));
    * ```
    */
-  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids>;
+  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids, Index>;
 
   /**
    * Returns a pipeline with more configuration: step defaults, per-step
@@ -181,7 +191,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * const slow = p.configure({ steps: { count: { timeout: "5 seconds", retries: 2 } } });
    * ```
    */
-  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids>;
+  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids, Index>;
 
   /**
    * Runs the pipeline. Resolves with every step's output (or, when a step
@@ -290,7 +300,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
 export function pipeline<Schema extends StandardSchemaV1>(
   name: string,
   options: PipelineOptions<Schema> & { readonly input: Schema },
-): Pipeline<StandardSchemaV1.InferInput<Schema>, StandardSchemaV1.InferOutput<Schema>, {}, void, {}>;
+): Pipeline<StandardSchemaV1.InferInput<Schema>, StandardSchemaV1.InferOutput<Schema>, {}, void, {}, never, never, never, [{}, {}, []]>;
 /**
  * Starts a pipeline whose input type is given as a type argument (or is
  * `void`: then `run()` takes no input).
@@ -300,7 +310,7 @@ export function pipeline<Schema extends StandardSchemaV1>(
  * const p = pipeline<{ text: string }>("shout").step("upper", (ctx) => ctx.input.text.toUpperCase());
  * ```
  */
-export function pipeline<Input = void>(name: string, options?: PipelineOptions): Pipeline<Input, Input, {}, void, {}>;
+export function pipeline<Input = void>(name: string, options?: PipelineOptions): Pipeline<Input, Input, {}, void, {}, never, never, never, [{}, {}, []]>;
 export function pipeline(
   name: string,
   options: PipelineOptions<StandardSchemaV1 | undefined> = {},

@@ -37,11 +37,57 @@ export type Entry<Id extends string, Output> = { readonly [K in Id]: Output };
  * intersected. They are the same `Entry` types the accumulated map holds, but
  * the result does not refer to that map, so reading `ctx.dep(id)` costs the
  * compiler a walk over the step's own dependencies instead of over every
- * step declared before it.
+ * step declared before it. The entries are found in `Index` (see
+ * {@link OutputIndex}); a pipeline whose type was written out without one
+ * (`Index` is `OutputIndex` itself, whose count has no fixed length) is
+ * searched whole, in `Outputs`.
  */
-export type DepOutputs<Outputs, Deps extends string> = UnionToIntersection<
-  Deps extends keyof Outputs ? Entry<Deps, Outputs[Deps]> : never
->;
+export type DepOutputs<Outputs, Index extends OutputIndex, Deps extends string> = number extends Index[2]["length"]
+  ? UnionToIntersection<Deps extends keyof Outputs ? Entry<Deps, Outputs[Deps]> : never>
+  : UnionToIntersection<
+      Deps extends keyof Index[1]
+        ? Entry<Deps, Index[1][Deps]>
+        : Deps extends keyof Index[0]
+          ? Entry<Deps, Index[0][Deps]>
+          : never
+    >;
+
+/**
+ * Where a step's dependencies' outputs are looked up: the same entries as the
+ * accumulated outputs, in two parts, `settled` (every step up to a checkpoint)
+ * and `recent` (the fewer than 16 steps since), with `count`
+ * counting the recent ones.
+ *
+ * Why not look them up in the accumulated outputs: reading a property of an
+ * intersection type makes the compiler first check whether the intersection
+ * reduces to `never`, which instantiates every member once and lists every
+ * property (cached, but per intersection). The outputs are a new
+ * intersection at every step, so every step that reads a dependency paid for
+ * all the steps before it: quadratic in the number of steps. `settled` stays
+ * the same type for 16 steps, so that check runs once per
+ * checkpoint; `recent` is small. Each step then costs about the same however
+ * many come before it (bench/typecheck measures it).
+ */
+export type OutputIndex = readonly [settled: unknown, recent: unknown, count: ReadonlyArray<unknown>];
+
+/**
+ * `count` when `recent` holds 15 steps: the next step settles the 16.
+ * Measured at 8, 16 and 24 with no difference worth the name; a top-level
+ * alias, so the compiler does not re-instantiate it on every check.
+ */
+type RecentFull = [unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown];
+
+/**
+ * The {@link OutputIndex} after a step whose entry is `New` and after which
+ * the outputs are `Outputs`: `New` joins `recent`, or, when `recent` is full
+ * (or there was no index), everything is settled. Only `count` is inspected,
+ * never the outputs, which would cost a walk over them.
+ */
+export type IndexAfter<Index extends OutputIndex, Outputs, New> = number extends Index[2]["length"]
+  ? [Outputs, {}, []]
+  : Index[2] extends RecentFull
+    ? [Outputs, {}, []]
+    : [Index[0], Index[1] & New, [...Index[2], unknown]];
 
 type UnionToIntersection<Union> = (Union extends unknown ? (member: Union) => void : never) extends (
   member: infer Intersection,

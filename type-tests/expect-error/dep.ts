@@ -1,5 +1,5 @@
 // Guarantee 3: `ctx.dep` accepts only the step's own `after` ids.
-import { doc } from "../fixtures.js";
+import { annotated, doc, long } from "../fixtures.js";
 
 doc.step("onlyReport", { after: ["report"] }, (ctx) => {
   // @ts-expect-error declared earlier, but not in this step's after
@@ -15,4 +15,18 @@ doc.step("standalone", (ctx) => {
   // @ts-expect-error a step without after has no dependencies
   ctx.dep("extract");
   return 1;
+});
+
+long.step("late", { after: ["s18"] }, (ctx) => {
+  // @ts-expect-error settled by the index, but not in this step's after
+  ctx.dep("first");
+  // @ts-expect-error the output type is the dependency's, wherever the index keeps it
+  const length: number = ctx.dep("s18");
+  return length;
+});
+
+annotated.step("late", { after: ["first"] }, (ctx) => {
+  // @ts-expect-error a pipeline whose type was written out checks dependencies too
+  ctx.dep("s18");
+  return ctx.dep("first");
 });
