@@ -16,6 +16,12 @@
  *   `addEdge([deps], node)` joins on the dependencies, as its runtime
  *   contender wires them.
  *
+ * LangGraph's typed builder stops at 48 nodes: from the 49th `addNode` on,
+ * the node chain fails with TS2589 ("Type instantiation is excessively deep")
+ * under TypeScript 5.9 and 7 alike, and what follows the error is checked
+ * against a type the compiler gave up on, so its counts past 48 steps are
+ * not comparable (run.ts marks them).
+ *
  * Both read the same fields as stepgraph's programs (`value` of even
  * dependencies, `label.length` of odd ones) and end with a run whose result
  * is read. The peers' packages live in bench/node_modules; the programs are
