@@ -15,12 +15,12 @@ import type { AsStepArgs, SubStepContext, SubStepReturn } from "../flow/types.js
 import type { StandardSchemaV1 } from "./input-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
-  IndexAfter,
-  OutputIndex,
   DepOutputs,
   Entry,
+  IndexAfter,
   NewStepId,
   OptionsArgs,
+  OutputIndex,
   ResultOutputs,
   SkippableIf,
   StepIds,
