@@ -6,7 +6,7 @@
 export { pipeline } from "./builder/pipeline.js";
 export type { ConfigureOptions, Pipeline, PipelineOptions, StepOptions } from "./builder/pipeline.js";
 export type { StandardSchemaV1 } from "./builder/input-schema.js";
-export type { DuplicateStepId, Entry, ResultOutputs, StepIds, StepOutput, StopPayload } from "./builder/types.js";
+export type { DuplicateStepId, Entry, OutputIndex, ResultOutputs, StepIds, StepOutput, StopPayload } from "./builder/types.js";
 export type { DurationInput, StepConfig } from "./runtime/config.js";
 export type { StepContext } from "./runtime/context.js";
 export type { RunSettings } from "./runtime/definition.js";
