@@ -80,10 +80,20 @@ export const runW4 = async (contenders: ReadonlyArray<Contender>, options: W4Opt
     const ratio = ours.runs.median / floor.runs.median;
     targets.push({ target: "stepgraph runs/s ≥ 0.6x the Promise floor's", measured: `${ratio.toFixed(2)}x (${ours.runs.median.toFixed(0)} vs ${floor.runs.median.toFixed(0)} runs/s)`, met: ratio >= 0.6 });
   } else targets.push({ target: "stepgraph runs/s ≥ 0.6x the Promise floor's", measured: "not measured", met: undefined });
+  /** Where even the Promise floor is under 5x a peer, says so: no scheduler could meet the target against it here. */
+  const floorBeside = (peer: string): string => {
+    const peerRuns = summaries.get(peer)?.runs.median;
+    if (floor === undefined || peerRuns === undefined) return "";
+    const floorRatio = floor.runs.median / peerRuns;
+    return floorRatio < 5 ? ` (the Promise floor itself is ${floorRatio.toFixed(1)}x ${peer})` : "";
+  };
   const peerRatios = peers.map((peer) => ({ name: peer.name, ratio: ours === undefined ? Number.NaN : ours.runs.median / summaries.get(peer.name)!.runs.median }));
   targets.push({
     target: "stepgraph runs/s ≥ 5x every peer's",
-    measured: peerRatios.length === 0 || ours === undefined ? "no peer measured" : peerRatios.map((peer) => `${peer.name} ${peer.ratio.toFixed(1)}x`).join(", "),
+    measured:
+      peerRatios.length === 0 || ours === undefined
+        ? "no peer measured"
+        : peerRatios.map((peer) => `${peer.name} ${peer.ratio.toFixed(1)}x${floorBeside(peer.name)}`).join(", "),
     met: peerRatios.length === 0 || ours === undefined ? undefined : peerRatios.every((peer) => peer.ratio >= 5),
   });
   const peerPeaks = peers.map((peer) => ({ name: peer.name, peak: summaries.get(peer.name)!.peak.median }));
