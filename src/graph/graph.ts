@@ -52,16 +52,27 @@ export interface Graph {
 export const findDefinitionProblem = (nodes: ReadonlyArray<Pick<GraphNode, "id" | "after">>): string | undefined => {
   const seen = new Set<string>();
   for (const node of nodes) {
-    if (typeof node.id !== "string" || node.id.length === 0) {
-      return `a step id must be a non-empty string, got ${JSON.stringify(node.id)}.`;
-    }
-    if (seen.has(node.id)) return `step "${node.id}" is already defined in this pipeline. Give each step its own id.`;
-    for (const dependency of node.after) {
-      if (!seen.has(dependency)) {
-        return `step "${node.id}" lists "${dependency}" in \`after\`, but no earlier step has that id. A step can only wait for steps declared before it.`;
-      }
-    }
+    const problem = findStepProblem(seen, node);
+    if (problem !== undefined) return problem;
     seen.add(node.id);
+  }
+  return undefined;
+};
+
+/**
+ * The same check for one step added after steps with the ids `earlier`
+ * (which are known to be valid): its id is new and its `after` ids are
+ * among them.
+ */
+export const findStepProblem = (earlier: ReadonlySet<string>, node: Pick<GraphNode, "id" | "after">): string | undefined => {
+  if (typeof node.id !== "string" || node.id.length === 0) {
+    return `a step id must be a non-empty string, got ${JSON.stringify(node.id)}.`;
+  }
+  if (earlier.has(node.id)) return `step "${node.id}" is already defined in this pipeline. Give each step its own id.`;
+  for (const dependency of node.after) {
+    if (!earlier.has(dependency)) {
+      return `step "${node.id}" lists "${dependency}" in \`after\`, but no earlier step has that id. A step can only wait for steps declared before it.`;
+    }
   }
   return undefined;
 };

@@ -171,6 +171,24 @@ describe("failures", () => {
     expect(() => once.step("b", { after: ["missing"] }, () => 2)).toThrow(/no earlier step has that id/);
   });
 
+  it("checks each branch of a builder against its own steps only", async () => {
+    const untyped = pipeline("branches") as unknown as {
+      step(id: string, ...rest: unknown[]): typeof untyped;
+      run(): Promise<{ outputs: Record<string, unknown> }>;
+    };
+    const base = untyped.step("root", () => 1);
+    const left = base.step("left", () => "l");
+    // A second branch off the same builder may reuse the id "left", but cannot see the first branch's steps.
+    const right = base.step("left", () => "r").step("right", { after: ["left"] }, () => "r2");
+    expect(() => base.step("next", { after: ["right"] }, () => 0)).toThrow(/no earlier step has that id/);
+    expect(() => left.step("right", { after: ["left"] }, () => 0).step("right", () => 0)).toThrow('step "right" is already defined');
+    // A failed step leaves the builder usable.
+    expect(() => left.step("left", () => 0)).toThrow('step "left" is already defined');
+    const done = left.step("after", { after: ["root", "left"] }, () => "ok");
+    expect((await done.run()).outputs).toEqual({ root: 1, left: "l", after: "ok" });
+    expect((await right.run()).outputs).toEqual({ root: 1, left: "r", right: "r2" });
+  });
+
   it("rejects a step that reads a dependency it did not declare", async () => {
     const p = pipeline("undeclared")
       .step("a", () => 1)

@@ -3,7 +3,7 @@
  * Every method returns a new builder; the types live in ../pipeline.ts.
  */
 import type { Effect } from "effect";
-import { edgesOf, findDefinitionProblem, type Graph, type GraphNode, type NodeConfig } from "../../graph/graph.js";
+import { edgesOf, findStepProblem, type Graph, type GraphNode, type NodeConfig } from "../../graph/graph.js";
 import { factsOf } from "../../graph/facts.js";
 import { renderMermaid } from "../../graph/mermaid.js";
 import { toMillis, type StepConfig } from "../../runtime/config.js";
@@ -53,6 +53,23 @@ const nodeConfig = (step: StepDefinition, overrides: PipelineDefinition["overrid
 };
 
 /** The untyped builder behind `pipeline()`. */
+/**
+ * The ids of a builder's steps, kept so that adding a step checks only that
+ * step instead of the whole list (which made building a long pipeline
+ * quadratic). A set belongs to one steps array at a time: the next `.step()`
+ * takes it over, adding its id, and a second `.step()` on the same builder
+ * (a branch) builds a fresh one.
+ */
+const stepIds = new WeakMap<ReadonlyArray<StepDefinition>, Set<string>>();
+
+/** Takes the id set of `steps` over for the next builder, or builds one if another builder already took it. */
+const takeStepIds = (steps: ReadonlyArray<StepDefinition>): Set<string> => {
+  const ids = stepIds.get(steps);
+  if (ids === undefined) return new Set(steps.map((step) => step.id));
+  stepIds.delete(steps);
+  return ids;
+};
+
 export class PipelineBuilder implements InternalFlow {
   private constructor(readonly definition: PipelineDefinition) {}
 
@@ -98,9 +115,14 @@ export class PipelineBuilder implements InternalFlow {
       pipeline: facts?.pipeline,
       routes: facts?.routes,
     };
+    const ids = takeStepIds(this.definition.steps);
+    const problem = findStepProblem(ids, step);
+    if (problem !== undefined) {
+      stepIds.set(this.definition.steps, ids);
+      throw new PipelineDefinitionError({ pipeline: this.name, problem });
+    }
     const steps = [...this.definition.steps, step];
-    const problem = findDefinitionProblem(steps);
-    if (problem !== undefined) throw new PipelineDefinitionError({ pipeline: this.name, problem });
+    stepIds.set(steps, ids.add(id));
     return new PipelineBuilder({ ...this.definition, steps });
   }
 
