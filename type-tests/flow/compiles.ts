@@ -3,10 +3,16 @@
  * What must not compile is in expect-error/.
  */
 import { z } from "zod";
-import { pipeline, type PipelineError, type StopRequest } from "../../src/index.js";
-import type { BatchOutcome } from "../../src/flow/batch.js";
-import type { RouteError } from "../../src/flow/errors.js";
-import { router } from "../../src/flow/router.js";
+import {
+  pipeline,
+  RateLimiter,
+  router,
+  type BatchOutcome,
+  type BatchProgress,
+  type PipelineError,
+  type RouteError,
+  type StopRequest,
+} from "../../src/index.js";
 import type { Equal, Expect } from "../helpers.js";
 
 type Doc = { text: string };
@@ -112,6 +118,14 @@ export const batches = async () => {
   }
   const docs = router("docs", { routes: { simple, complex }, route: () => "simple" });
   const routed: Array<BatchOutcome<unknown, PipelineError | RouteError>> = await docs.runMany([{ text: "x" }]);
+  // A batch's rate limit and budget, and progress typed for a progress bar.
+  const limiter = new RateLimiter({ requestsPerMinute: 500 });
+  const seen: BatchProgress[] = [];
+  await simple.runMany(new Set([{ text: "a" }]), { rateLimit: 60, costBudget: 0.5, onProgress: (p) => seen.push(p) });
+  await simple.runMany([{ text: "a" }], { rateLimit: limiter, signal: new AbortController().signal });
+  await simple.run({ text: "a" }, { rateLimit: limiter });
+  await complex.run({ text: "a" }, { rateLimit: 120 });
+  type Total = Expect<Equal<BatchProgress["total"], number | undefined>>;
   return routed;
 };
 

@@ -1,7 +1,6 @@
 // Routers: a route name that is not a route, and routes that do not accept the router's input.
 import { z } from "zod";
-import { pipeline } from "../../../src/index.js";
-import { router } from "../../../src/flow/router.js";
+import { pipeline, router } from "../../../src/index.js";
 
 const simple = pipeline<{ text: string }>("simple").step("summary", (ctx) => ctx.input.text);
 const numbers = pipeline<{ n: number }>("numbers").step("double", (ctx) => ctx.input.n * 2);
