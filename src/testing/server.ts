@@ -58,10 +58,11 @@ export interface MockOpenAIOptions {
  * and finally the deterministic `defaultResponder`.
  *
  * Billing: a response is billed once it has been (at least partly) sent.
- * Error statuses, resets and hangs are never billed. A request the client aborts
+ * Error statuses, resets before any event and hangs are never billed. A request the client aborts
  * during latency is recorded with `aborted: true` and is NOT billed, unless its
  * spec sets `billOnAbort: true`. A stream the client leaves early is billed
- * partially (input in full, output pro rata).
+ * partially (input in full, output pro rata), and so is one the server cuts
+ * short (`truncated`, or `reset` with `afterEvents`).
  *
  * @example
  * ```ts

@@ -168,6 +168,30 @@ describe("startMockOpenAI: streaming", () => {
     expect(server.billed[0]?.partial).toBe(true);
     expect(server.billed[0]?.outputTokens).toBeLessThan(10);
   });
+
+  it("cuts a stream mid-way with a reset after some events, billing only what was sent", async () => {
+    server.script({ content: "one two three four five six seven eight", chunkDelayMs: 5, fault: { type: "reset", afterEvents: 3 } });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: "count" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const deltas: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) deltas.push(chunk.choices[0].delta.content);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(deltas).toHaveLength(2);
+    expect("one two three four five six seven eight".startsWith(deltas.join(""))).toBe(true);
+    await server.idle();
+    expect(server.requests[0]).toMatchObject({ fault: "reset", outcome: "fault", aborted: false });
+    expect(server.billed[0]?.partial).toBe(true);
+    expect(server.billed[0]?.outputTokens).toBeLessThan(8);
+  });
 });
 
 describe("startMockOpenAI: structured output and tools", () => {

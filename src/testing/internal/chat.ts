@@ -70,10 +70,14 @@ async function resolveSpec(request: MockChatRequest, deps: ChatDeps): Promise<Mo
   return (await routed?.(request)) ?? (await deps.responder?.(request)) ?? defaultResponder(request);
 }
 
-/** Writes SSE frames (up to `limit`), billing in full just before the finish chunk or partially if cut short. */
-async function stream(ex: Exchange, deps: ChatDeps, a: Answer, delayMs: number, truncate: boolean): Promise<void> {
+/** How a stream is cut short: it ends cleanly after half its events, or its socket is destroyed after `afterEvents`. */
+type Cut = { readonly type: "truncated" } | { readonly type: "reset"; readonly afterEvents: number };
+
+/** Writes SSE frames, billing in full just before the finish chunk or partially if cut short. */
+async function stream(ex: Exchange, deps: ChatDeps, a: Answer, delayMs: number, cut?: Cut): Promise<void> {
   const frames = streamFrames(a.meta, a.message, a.request.includeUsage ? a.usage : undefined);
-  const limit = truncate ? Math.ceil(frames.length / 2) : frames.length;
+  const limit =
+    cut === undefined ? frames.length : cut.type === "truncated" ? Math.ceil(frames.length / 2) : Math.min(cut.afterEvents, frames.length);
   const total = outputChars(a.message);
   ex.res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
   let sent = 0;
@@ -84,15 +88,23 @@ async function stream(ex: Exchange, deps: ChatDeps, a: Answer, delayMs: number, 
       bill(ex, deps, a);
       billed = true;
     }
-    ex.res.write(`data: ${frame.data}\n\n`);
+    const flushed = new Promise<void>((resolve) => ex.res.write(`data: ${frame.data}\n\n`, () => resolve()));
+    // A reset must not discard the events it was meant to let through.
+    if (cut?.type === "reset" && i === limit - 1) await flushed;
     sent += frame.outputChars;
     if (delayMs > 0 && i < limit - 1 && !(await sleep(delayMs, ex.signal))) break;
   }
   if (!billed) bill(ex, deps, a, total === 0 ? 0.5 : Math.min(0.999, sent / total));
+  if (cut?.type === "reset") {
+    ex.serverDisconnect();
+    ex.req.socket.destroy();
+    return;
+  }
   if (!ex.res.destroyed) ex.res.end();
 }
 
-async function applyFault(ex: Exchange, fault: Fault, a: Answer, deps: ChatDeps): Promise<void> {
+/** Applies `fault`; `delayMs` spaces the events of a stream it cuts short. */
+async function applyFault(ex: Exchange, fault: Fault, a: Answer, deps: ChatDeps, delayMs = 0): Promise<void> {
   ex.record.fault = fault.type;
   switch (fault.type) {
     case "latency":
@@ -104,6 +116,9 @@ async function applyFault(ex: Exchange, fault: Fault, a: Answer, deps: ChatDeps)
         ...(fault.message !== undefined ? { message: fault.message } : {}),
       });
     case "reset":
+      if (fault.afterEvents !== undefined && a.request.stream) {
+        return stream(ex, deps, a, delayMs, { type: "reset", afterEvents: fault.afterEvents });
+      }
       ex.serverDisconnect();
       ex.req.socket.destroy();
       return;
@@ -113,7 +128,7 @@ async function applyFault(ex: Exchange, fault: Fault, a: Answer, deps: ChatDeps)
       bill(ex, deps, a);
       return sendJson(ex.res, 200, `{"id":"${a.meta.id}","object":"chat.completion","choices":[{ this is not json`);
     case "truncated": {
-      if (a.request.stream) return stream(ex, deps, a, 0, true);
+      if (a.request.stream) return stream(ex, deps, a, 0, { type: "truncated" });
       const body = JSON.stringify(completionJson(a.meta, a.message, a.usage));
       bill(ex, deps, a, 0.5);
       ex.res.writeHead(200, { "content-type": "application/json" });
@@ -153,9 +168,9 @@ export async function handleChat(ex: Exchange, deps: ChatDeps): Promise<void> {
     if (spec.billOnAbort === true && ex.record.aborted) bill(ex, deps, a);
     return;
   }
-  if (spec.fault !== undefined && spec.fault.type !== "latency") return applyFault(ex, spec.fault, a, deps);
+  if (spec.fault !== undefined && spec.fault.type !== "latency") return applyFault(ex, spec.fault, a, deps, spec.chunkDelayMs ?? 0);
   if (spec.status !== undefined && spec.status >= 400) return sendError(ex.res, spec.status);
-  if (request.stream) return stream(ex, deps, a, spec.chunkDelayMs ?? 0, false);
+  if (request.stream) return stream(ex, deps, a, spec.chunkDelayMs ?? 0);
   bill(ex, deps, a);
   sendJson(ex.res, spec.status ?? 200, completionJson(a.meta, a.message, a.usage));
 }

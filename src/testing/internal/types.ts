@@ -14,7 +14,8 @@ export type * from "./request-types.js";
  * - `latency`: wait `ms` milliseconds, then answer normally. Cancelled if the client disconnects.
  * - `status`: answer with an OpenAI-shaped error `{ error: { message, type, code, param } }`
  *   (or `body` verbatim); `retryAfter` (seconds) sets the `Retry-After` header.
- * - `reset`: destroy the socket without writing anything.
+ * - `reset`: destroy the socket without writing anything; with `afterEvents`, a streaming answer
+ *   first sends that many SSE events (spaced by the spec's `chunkDelayMs`) and is billed partially.
  * - `truncated`: send headers and half of the body (half of the SSE events when streaming), then end.
  * - `malformed`: answer 200 with a body that is not valid JSON.
  * - `hang`: never answer. The request still ends when the client aborts or the server closes.
@@ -23,6 +24,7 @@ export type * from "./request-types.js";
  * ```ts
  * server.failNext(1, { type: "status", status: 429, retryAfter: 2 });
  * server.script({ content: "slow", fault: { type: "latency", ms: 200 } });
+ * server.script({ content: "cut off mid-way", chunkDelayMs: 10, fault: { type: "reset", afterEvents: 3 } });
  * ```
  */
 export type Fault =
@@ -36,7 +38,11 @@ export type Fault =
       readonly body?: unknown;
       readonly message?: string;
     }
-  | { readonly type: "reset" }
+  | {
+      readonly type: "reset";
+      /** When streaming, SSE events sent before the socket is destroyed (the first carries only the role). */
+      readonly afterEvents?: number;
+    }
   | { readonly type: "truncated" }
   | { readonly type: "malformed" }
   | { readonly type: "hang" };
