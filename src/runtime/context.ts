@@ -62,9 +62,16 @@ export interface StepContext<Input, Outputs, Deps extends string, Services, Skip
    * Calls an agent with streaming: iterate the result for text deltas, await
    * it for the same response `run` gives, with usage.
    *
+   * Call-level `retries` apply as for `run` (transient failures only,
+   * `Retry-After` honoured, each attempt paced, reserved and billed) until a
+   * text delta reaches the reader: a failure before that is retried
+   * unseen and the text arrives once; a failure after it fails the stream
+   * and the response with the agent error, and only the step's own retries
+   * (which re-run the step) apply. An interrupted step sends no further attempt.
+   *
    * @example
    * ```ts
-   * const stream = ctx.stream(writer, "Write a haiku");
+   * const stream = ctx.stream(writer, "Write a haiku", { retries: 2 });
    * for await (const delta of stream) process.stdout.write(delta);
    * const { usage } = await stream;
    * ```

@@ -73,12 +73,17 @@ const sendRequest = async (
   return { completion, usage: billing.settle(tokensOf(completion.usage)) };
 };
 
-/** Runs `attempt` under the call's timeout and retries. */
+/**
+ * Runs `attempt` under the call's timeout and retries. `mayRetry`, asked just
+ * before a retry would be scheduled, can refuse it (a stream whose text the
+ * reader has already seen).
+ */
 export const withCallPolicy = <A>(
   agent: Agent<unknown>,
   host: ModelCallHost,
   options: CallOptions,
   attempt: (signal: AbortSignal) => Promise<A>,
+  mayRetry?: () => boolean,
 ): Promise<A> => {
   const timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, `Call to "${agent.model}" timeout`);
   let attempts = 0;
@@ -106,7 +111,7 @@ export const withCallPolicy = <A>(
   }
   const retries = options.retries ?? 0;
   const retryDelayMs = options.retryDelay === undefined ? 100 : toMillis(options.retryDelay, `Call to "${agent.model}" retryDelay`);
-  const policy = withRetries(once, { retries, retryDelayMs, attempts: () => attempts });
+  const policy = withRetries(once, { retries, retryDelayMs, attempts: () => attempts, allow: mayRetry && (() => mayRetry()) });
   return Effect.runPromiseExit(policy, { signal: host.signal }).then((exit) => {
     if (Exit.isSuccess(exit)) return exit.value;
     throw Cause.squash(exit.cause);

@@ -2,17 +2,28 @@
  * Streaming agent calls: text deltas as they arrive, then the same response
  * object as a plain call, with usage from `stream_options.include_usage`.
  */
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import type { ModelCallHost } from "../../runtime/host.js";
+import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
 import type { Agent, AgentInput, AgentResponse, CallOptions } from "../agent.js";
 import { AgentConfigError } from "../errors.js";
 import { RequestBilling, tokensOf } from "./billing.js";
-import { parseOutput } from "./complete.js";
+import { parseOutput, withCallPolicy } from "./complete.js";
 import { toAgentError } from "./errors.js";
-import { clientFor, initialMessages, requestBase, requestOptions, requestTexts } from "./request.js";
+import { clientFor, initialMessages, requestBase, requestOptions, requestTexts, type RequestBase } from "./request.js";
 
 /**
  * A streaming call: iterate it for text deltas, and await it (or its
  * `response`) for the full response with usage.
+ *
+ * A failed attempt is retried under the call's `retries` and `retryDelay`
+ * like a plain call's (transient failures only, honouring `Retry-After`)
+ * as long as the reader has not received any of its text: the retry's
+ * deltas then replace it, and the reader sees the text once. Once a delta
+ * has reached the reader, a failure fails the stream and the awaited
+ * response with the agent error; only the step's own retries apply then.
+ * The call's `timeout` limits each attempt, reading the stream included.
  */
 export interface AgentStream<Output> extends AsyncIterable<string>, PromiseLike<AgentResponse<Output>> {
   readonly response: Promise<AgentResponse<Output>>;
@@ -24,6 +35,8 @@ class DeltaQueue implements AsyncIterable<string> {
   private waiting: (() => void) | undefined;
   private done = false;
   private failure: { error: unknown } | undefined;
+  /** Whether the reader has received a delta: from then on the text cannot be taken back. */
+  private delivered = false;
 
   push(delta: string): void {
     this.items.push(delta);
@@ -36,6 +49,16 @@ class DeltaQueue implements AsyncIterable<string> {
     this.wake();
   }
 
+  /**
+   * Drops the deltas the reader has not received, so that another attempt can
+   * replace them. Refuses (returns false) once the reader has received one.
+   */
+  retract(): boolean {
+    if (this.delivered) return false;
+    this.items.length = 0;
+    return true;
+  }
+
   private wake(): void {
     const waiting = this.waiting;
     this.waiting = undefined;
@@ -46,6 +69,7 @@ class DeltaQueue implements AsyncIterable<string> {
     for (;;) {
       const next = this.items.shift();
       if (next !== undefined) {
+        this.delivered = true;
         yield next;
         continue;
       }
@@ -58,10 +82,56 @@ class DeltaQueue implements AsyncIterable<string> {
   }
 }
 
+/** Sends one streaming request, pushing its text deltas to `queue`, and accounts for it. */
+const streamRequest = async (
+  agent: Agent<unknown>,
+  host: ModelCallHost,
+  base: RequestBase,
+  messages: ChatCompletionMessageParam[],
+  signal: AbortSignal,
+  queue: DeltaQueue,
+): Promise<{ text: string; usage: Usage }> => {
+  // Wait for the rate limit before reserving budget, so a queued request holds no reservation.
+  await host.pace();
+  const billing = await RequestBilling.open(
+    host,
+    agent.model,
+    [host.pricing, agent.config.pricing],
+    requestTexts(base, messages),
+    messages.length,
+    base.max_completion_tokens ?? undefined,
+  );
+  let text = "";
+  let usage: CompletionUsage | undefined;
+  try {
+    const stream = await clientFor(agent, host.client).chat.completions.create(
+      { ...base, messages, stream: true, stream_options: { include_usage: true } },
+      requestOptions(signal),
+    );
+    for await (const chunk of stream) {
+      // An attempt given up on (timed out, interrupted) must not add to the text of the one replacing it.
+      if (signal.aborted) break;
+      const delta = chunk.choices[0]?.delta?.content;
+      if (typeof delta === "string" && delta.length > 0) {
+        text += delta;
+        queue.push(delta);
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    // The SDK ends an aborted stream's iteration quietly: that is a failed request, not a short reply.
+    signal.throwIfAborted();
+  } catch (error) {
+    billing.fail(error);
+    throw toAgentError(agent.model, error);
+  }
+  return { text, usage: billing.settle(tokensOf(usage)) };
+};
+
 /**
- * Starts a streaming call. Tools are not supported while streaming, and a
- * stream is not retried at the call level (deltas already delivered cannot
- * be taken back): the step's retries apply.
+ * Starts a streaming call. Tools are not supported while streaming. Each
+ * attempt is paced, reserved and billed like a plain call's; a failed attempt
+ * is retried under the call's policy only while the reader has received none
+ * of its deltas (see {@link AgentStream}).
  */
 export const streamAgent = <Output>(
   agent: Agent<Output>,
@@ -77,36 +147,19 @@ export const streamAgent = <Output>(
     }
     const base = requestBase(untyped, options);
     const messages = initialMessages(untyped, input);
-    await host.pace();
-    const billing = await RequestBilling.open(
+    let usage = emptyUsage;
+    const reply = await withCallPolicy(
+      untyped,
       host,
-      agent.model,
-      [host.pricing, agent.config.pricing],
-      requestTexts(base, messages),
-      messages.length,
-      base.max_completion_tokens ?? undefined,
+      options,
+      async (signal) => {
+        const sent = await streamRequest(untyped, host, base, messages, signal, queue);
+        usage = addUsage(usage, sent.usage);
+        return { text: sent.text, output: parseOutput(untyped, sent.text) };
+      },
+      () => queue.retract(),
     );
-    let text = "";
-    let usage;
-    try {
-      const stream = await clientFor(untyped, host.client).chat.completions.create(
-        { ...base, messages, stream: true, stream_options: { include_usage: true } },
-        requestOptions(host.signal),
-      );
-      for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta?.content;
-        if (typeof delta === "string" && delta.length > 0) {
-          text += delta;
-          queue.push(delta);
-        }
-        if (chunk.usage) usage = chunk.usage;
-      }
-    } catch (error) {
-      billing.fail(error);
-      throw toAgentError(agent.model, error);
-    }
-    const settled = billing.settle(tokensOf(usage));
-    return { output: parseOutput(untyped, text) as Output, text, usage: settled, model: agent.model, turns: 1, toolCalls: [] };
+    return { output: reply.output as Output, text: reply.text, usage, model: agent.model, turns: 1, toolCalls: [] };
   })();
   response.then(
     () => queue.end(),
