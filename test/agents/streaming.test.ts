@@ -111,7 +111,6 @@ describe("ctx.stream: call-level retries", () => {
     const error = (await rejection(p.run(undefined, { onEvent: (event) => events.push(event) }))) as StepExecutionError;
     // The step's timeout ended it while the call waited out the Retry-After, not the 429 itself.
     expect(error.cause).toBeInstanceOf(StepTimeoutError);
-    expect(Date.now() - started).toBeLessThan(800);
     // Wait past the Retry-After: a retry that was not stopped would have been sent by now.
     await new Promise((resolve) => setTimeout(resolve, 1400 - (Date.now() - started)));
     await mock.server.idle();
