@@ -68,6 +68,8 @@ describe("ctx.stream: call-level retries", () => {
     const deltas: string[] = [];
     const error = (await rejection(streamingPipeline(deltas, { retries: 3, retryDelay: 1 }).run())) as StepExecutionError;
     expect(error).toBeInstanceOf(StepExecutionError);
+    expect(error.cause).toBeInstanceOf(AgentRequestError);
+    expect((error.cause as AgentRequestError).message).toContain("the connection closed before the response was complete");
     expect(deltas.join("")).toBe("one two");
     expect(mock.server.requests).toHaveLength(1);
     expect(mock.server.scriptRemaining).toBe(1);

@@ -55,6 +55,18 @@ export const toAgentError = (model: string, error: unknown): unknown => {
     const detail = [error.message, advice(status)].filter((part) => part.length > 0).join(" ");
     return new AgentRequestError({ model, status, retryable, retryAfterMs: retryAfterMs(error.headers), detail, cause: error });
   }
+  if (error instanceof TypeError && error.message === "terminated") {
+    // Node's fetch, when the connection closes while a body (such as a stream) is still being read.
+    const reason = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return new AgentRequestError({
+      model,
+      status: undefined,
+      retryable: true,
+      retryAfterMs: undefined,
+      detail: `the connection closed before the response was complete${reason}`,
+      cause: error,
+    });
+  }
   if (error instanceof SyntaxError) {
     return new AgentRequestError({
       model,
