@@ -13,9 +13,9 @@ import { withRetries } from "../../runtime/retry.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
 import type { Agent, AgentInput, AgentResponse, CallOptions, ToolCallRecord } from "../agent.js";
 import { AgentMaxTurnsError, AgentOutputError, AgentRequestError } from "../errors.js";
-import { RequestBilling, tokensOf } from "./billing.js";
+import { tokensOf } from "./billing.js";
 import { toAgentError } from "./errors.js";
-import { clientFor, initialMessages, requestBase, requestOptions, requestTexts, type RequestBase } from "./request.js";
+import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
 
 const DEFAULT_MAX_TURNS = 8;
@@ -53,16 +53,7 @@ const sendRequest = async (
   messages: ChatCompletionMessageParam[],
   signal: AbortSignal,
 ): Promise<{ completion: ChatCompletion; usage: Usage }> => {
-  // Wait for the rate limit before reserving budget, so a queued request holds no reservation.
-  await host.pace();
-  const billing = await RequestBilling.open(
-    host,
-    agent.model,
-    [host.pricing, agent.config.pricing],
-    requestTexts(base, messages),
-    messages.length,
-    base.max_completion_tokens ?? undefined,
-  );
+  const billing = await beginRequest(agent, host, base, messages);
   let completion: ChatCompletion;
   try {
     completion = await clientFor(agent, host.client).chat.completions.create({ ...base, messages }, requestOptions(signal));

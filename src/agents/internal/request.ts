@@ -9,8 +9,10 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
+import type { ModelCallHost } from "../../runtime/host.js";
 import type { Agent, AgentInput, CallOptions } from "../agent.js";
 import { AgentConfigError } from "../errors.js";
+import { RequestBilling } from "./billing.js";
 
 /** The request fields that stay the same across turns. */
 export type RequestBase = Omit<ChatCompletionCreateParamsNonStreaming, "messages">;
@@ -102,3 +104,25 @@ export const clientFor = (agent: Agent<unknown>, pipelineClient: unknown): OpenA
 
 /** Per-request options: the step's signal, no SDK retries, and no SDK deadline (the pipeline owns deadlines). */
 export const requestOptions = (signal: AbortSignal) => ({ signal, maxRetries: 0, timeout: 24 * 60 * 60 * 1000 });
+
+/**
+ * Everything before one request is sent: waits for the rate limit (before
+ * reserving, so a queued request holds no budget), then opens its billing,
+ * which reserves the request's worst case in every budget or refuses it.
+ */
+export const beginRequest = async (
+  agent: Agent<unknown>,
+  host: ModelCallHost,
+  base: RequestBase,
+  messages: ReadonlyArray<ChatCompletionMessageParam>,
+): Promise<RequestBilling> => {
+  await host.pace();
+  return RequestBilling.open(
+    host,
+    agent.model,
+    [host.pricing, agent.config.pricing],
+    requestTexts(base, messages),
+    messages.length,
+    base.max_completion_tokens ?? undefined,
+  );
+};

@@ -8,10 +8,10 @@ import type { ModelCallHost } from "../../runtime/host.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
 import type { Agent, AgentInput, AgentResponse, CallOptions } from "../agent.js";
 import { AgentConfigError } from "../errors.js";
-import { RequestBilling, tokensOf } from "./billing.js";
+import { tokensOf } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
 import { toAgentError } from "./errors.js";
-import { clientFor, initialMessages, requestBase, requestOptions, requestTexts, type RequestBase } from "./request.js";
+import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 
 /**
  * A streaming call: iterate it for text deltas, and await it (or its
@@ -91,16 +91,7 @@ const streamRequest = async (
   signal: AbortSignal,
   queue: DeltaQueue,
 ): Promise<{ text: string; usage: Usage }> => {
-  // Wait for the rate limit before reserving budget, so a queued request holds no reservation.
-  await host.pace();
-  const billing = await RequestBilling.open(
-    host,
-    agent.model,
-    [host.pricing, agent.config.pricing],
-    requestTexts(base, messages),
-    messages.length,
-    base.max_completion_tokens ?? undefined,
-  );
+  const billing = await beginRequest(agent, host, base, messages);
   let text = "";
   let usage: CompletionUsage | undefined;
   try {
