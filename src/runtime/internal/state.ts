@@ -150,13 +150,9 @@ export class RunState {
 
   /** Records a step's output and returns the dependents that became ready. */
   succeed(step: CompiledStep, output: unknown, start: number, attempt: number): ReadonlyArray<number> {
-    const end = this.now();
     this.values[step.index] = output;
     this.succeeded.push(step.index);
-    this.status[step.index] = StepStatus.Succeeded;
-    this.time(step, start, end);
-    this.settled++;
-    this.running--;
+    const end = this.finish(step, StepStatus.Succeeded, start);
     this.emit({ type: "success", stepId: step.id, attempt, at: end, durationMs: end - start });
     return this.release(step);
   }
@@ -172,11 +168,7 @@ export class RunState {
 
   /** Records a step's failure and skips everything downstream of it. */
   fail(step: CompiledStep, cause: unknown, attempts: number, start: number): void {
-    const end = this.now();
-    this.status[step.index] = StepStatus.Failed;
-    this.time(step, start, end);
-    this.settled++;
-    this.running--;
+    const end = this.finish(step, StepStatus.Failed, start);
     this.failure ??= { stepId: step.id, cause, attempts };
     if (endsRun(cause)) this.abort ??= { kind: "failFast" };
     this.emit({ type: "failure", stepId: step.id, attempts, error: cause, at: end });
@@ -185,13 +177,19 @@ export class RunState {
 
   /** Records that a step ended the run early; running steps finish, nothing new starts. */
   stop(step: CompiledStep, payload: unknown, start: number, attempt: number): void {
+    const end = this.finish(step, StepStatus.Stopped, start);
+    this.abort ??= { kind: "stop", stepId: step.id, payload };
+    this.emit({ type: "stop", stepId: step.id, attempt, payload, at: end });
+  }
+
+  /** Records that a running step ended with `status`, with its timing; returns when it ended. */
+  private finish(step: CompiledStep, status: (typeof StepStatus)[keyof typeof StepStatus], start: number): number {
     const end = this.now();
-    this.status[step.index] = StepStatus.Stopped;
+    this.status[step.index] = status;
     this.time(step, start, end);
     this.settled++;
     this.running--;
-    this.abort ??= { kind: "stop", stepId: step.id, payload };
-    this.emit({ type: "stop", stepId: step.id, attempt, payload, at: end });
+    return end;
   }
 
   /** Marks every step that never started as skipped because the run stopped. */
