@@ -116,17 +116,13 @@ export interface Frame {
  */
 export function streamFrames(meta: CompletionMeta, message: Generated, usage: Usage | undefined): Frame[] {
   const frames: Frame[] = [];
+  /** A chunk with the completion's id, model and fingerprint around `body`. */
+  const chunkOf = (body: Record<string, unknown>): string =>
+    JSON.stringify({ id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, system_fingerprint: FINGERPRINT, ...body });
   const push = (delta: Record<string, unknown>, outputChars: number, finish: FinishReason | null = null): void => {
-    const chunk = {
-      id: meta.id,
-      object: "chat.completion.chunk",
-      created: meta.created,
-      model: meta.model,
-      system_fingerprint: FINGERPRINT,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...(usage !== undefined ? { usage: null } : {}),
-    };
-    frames.push({ data: JSON.stringify(chunk), outputChars, finish: finish !== null });
+    const choices = [{ index: 0, delta, logprobs: null, finish_reason: finish }];
+    const data = chunkOf(usage !== undefined ? { choices, usage: null } : { choices });
+    frames.push({ data, outputChars, finish: finish !== null });
   };
   push({ role: "assistant", content: message.content === null ? null : "", refusal: null }, 0);
   for (const piece of pieces(message.content ?? "")) push({ content: piece }, piece.length);
@@ -140,16 +136,7 @@ export function streamFrames(meta: CompletionMeta, message: Generated, usage: Us
   });
   push({}, 0, message.finishReason);
   if (usage !== undefined) {
-    const chunk = {
-      id: meta.id,
-      object: "chat.completion.chunk",
-      created: meta.created,
-      model: meta.model,
-      system_fingerprint: FINGERPRINT,
-      choices: [],
-      usage: usageJson(usage),
-    };
-    frames.push({ data: JSON.stringify(chunk), outputChars: 0, finish: false });
+    frames.push({ data: chunkOf({ choices: [], usage: usageJson(usage) }), outputChars: 0, finish: false });
   }
   frames.push({ data: "[DONE]", outputChars: 0, finish: false });
   return frames;
