@@ -5,10 +5,12 @@
  */
 export { pipeline } from "./builder/pipeline.js";
 export type { ConfigureOptions, Pipeline, PipelineOptions, StepOptions } from "./builder/pipeline.js";
-export type { StandardSchemaV1 } from "./builder/input-schema.js";
+export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 export type { DuplicateStepId, Entry, OutputIndex, ResultOutputs, StepIds, StepOutput, StopPayload } from "./builder/types.js";
-export type { DurationInput, StepConfig } from "./runtime/config.js";
-export type { StepContext } from "./runtime/context.js";
+export type { DurationInput } from "./graph/duration.js";
+export type { StepConfig } from "./runtime/config.js";
+export type { StepContext } from "./agents/context.js";
+export type { StepContextBase } from "./runtime/context.js";
 export type { RunSettings } from "./runtime/definition.js";
 export {
   CheckpointMismatchError,
@@ -63,13 +65,13 @@ export type {
   AgentOutput,
   AgentResponse,
   CallOptions,
+  AgentStream,
   ToolCallRecord,
-} from "./agents/agent.js";
-export type { AgentStream } from "./agents/internal/stream.js";
+} from "./agents/types.js";
 export { tool } from "./agents/tool.js";
 export type { Tool, ToolSet } from "./agents/tool.js";
 export { defaultPrices } from "./agents/pricing.js";
-export type { ModelPrice, PriceTable } from "./agents/pricing.js";
+export type { ModelPrice, PriceTable } from "./runtime/prices.js";
 export {
   AgentConfigError,
   AgentMaxTurnsError,

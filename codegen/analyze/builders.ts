@@ -2,6 +2,10 @@
  * Evaluates builder expressions: `pipeline(...)` and the `.step`,
  * `.configure` and `.withServices` calls chained on it (across statements,
  * through constants and imports), `router(...)` and `agent(...)`.
+ *
+ * `evaluateBuilder` is recursive (a router's routes and a step's `asStep()`
+ * target are builder values too); constructors.ts and step.ts receive it as a
+ * parameter rather than importing this file, so the modules form no cycle.
  */
 import { Node, type CallExpression } from "ts-morph";
 import type { AnalysisContext } from "./context.js";
@@ -20,7 +24,7 @@ const evaluateCall = (ctx: AnalysisContext, call: CallExpression): BuilderValue 
   if (Node.isPropertyAccessExpression(callee) && BUILDER_METHODS.has(callee.getName())) {
     const base = evaluateBuilder(ctx, callee.getExpression());
     if (base?.kind !== "pipeline") return undefined;
-    if (callee.getName() === "step") return addStep(ctx, base, call, callee);
+    if (callee.getName() === "step") return addStep(ctx, base, call, callee, evaluateBuilder);
     if (callee.getName() === "configure") return applyConfigure(ctx, base, call);
     return base;
   }
@@ -28,7 +32,7 @@ const evaluateCall = (ctx: AnalysisContext, call: CallExpression): BuilderValue 
     case "pipeline":
       return readPipeline(ctx, call);
     case "router":
-      return readRouter(ctx, call);
+      return readRouter(ctx, call, evaluateBuilder);
     case "agent":
       return readAgent(ctx, call);
     default:

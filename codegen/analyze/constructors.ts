@@ -3,8 +3,7 @@
  * `router(name, { routes, route, fallback })` and `agent({ model, ... })`.
  */
 import { Node, type CallExpression } from "ts-morph";
-import { evaluateBuilder } from "./builders.js";
-import type { AnalysisContext } from "./context.js";
+import type { AnalysisContext, BuilderEvaluator } from "./context.js";
 import type { AgentValue, PipelineValue, RouterValue, StaticRoute } from "./model.js";
 import { entryEntries, entryValue, objectEntries, readStepConfig, runtimeKeyOrder } from "./options.js";
 import { evaluate, followConstant } from "./values.js";
@@ -37,8 +36,11 @@ export const readPipeline = (ctx: AnalysisContext, call: CallExpression): Pipeli
   return { kind: "pipeline", name: name ?? "", steps: [], complete: name !== undefined };
 };
 
-/** `router(name, { routes: { a: pipelineA, ... }, route, fallback, config })`: its name, route names in run-time key order, and config. */
-export const readRouter = (ctx: AnalysisContext, call: CallExpression): RouterValue => {
+/**
+ * `router(name, { routes: { a: pipelineA, ... }, route, fallback, config })`: its name, route names in run-time key order, and config.
+ * Each route's target is evaluated with `evaluateBuilder`.
+ */
+export const readRouter = (ctx: AnalysisContext, call: CallExpression, evaluateBuilder: BuilderEvaluator): RouterValue => {
   const name = readName(ctx, call, "router");
   const incomplete: RouterValue = { kind: "router", name: name ?? "", routes: [], config: {}, complete: false };
   const what = `router "${name ?? "?"}"`;

@@ -5,6 +5,14 @@
 import type { Node, Project, TypeChecker, ts } from "ts-morph";
 import type { BuilderValue, Diagnostic, SourceLocation } from "./model.js";
 
+/**
+ * Evaluates `node` to the pipeline, router or agent it builds (see
+ * `evaluateBuilder` in builders.ts). The readers of nested builder values
+ * (router routes, `.step` functions) take it as a parameter, so that they do
+ * not import builders.ts back.
+ */
+export type BuilderEvaluator = (ctx: AnalysisContext, node: Node) => BuilderValue | undefined;
+
 /** The mutable state of one analysis run. Create one per ts-morph Project. */
 export class AnalysisContext {
   readonly diagnostics: Diagnostic[] = [];

@@ -4,7 +4,7 @@
  * only that property, and turns step config into the Graph's units.
  */
 import { Node } from "ts-morph";
-import { toMillis, type DurationInput } from "../../src/runtime/config.js";
+import { toMillis, type DurationInput } from "../../src/graph/duration.js";
 import { snippet, type AnalysisContext } from "./context.js";
 import type { StaticConfig } from "./model.js";
 import { evaluate, followConstant, FUNCTION, propertyKey, type Evaluated } from "./values.js";

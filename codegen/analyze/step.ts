@@ -5,8 +5,7 @@
  */
 import { Node, type CallExpression, type PropertyAccessExpression } from "ts-morph";
 import { findDefinitionProblem, type NodeKind } from "../../src/graph/graph.js";
-import { evaluateBuilder } from "./builders.js";
-import { snippet, type AnalysisContext } from "./context.js";
+import { snippet, type AnalysisContext, type BuilderEvaluator } from "./context.js";
 import type { PipelineValue, RouterValue, StaticConfig, StaticStep } from "./model.js";
 import { entryValue, objectEntries, readStepConfig, type OptionEntry } from "./options.js";
 import { followConstant, unwrap } from "./values.js";
@@ -20,7 +19,7 @@ interface StepFunctionFacts {
 }
 
 /** What the step function is: `x.asStep(...)` of an agent, pipeline or router, or a plain step. */
-const readStepFunction = (ctx: AnalysisContext, input: Node, what: string): StepFunctionFacts => {
+const readStepFunction = (ctx: AnalysisContext, input: Node, what: string, evaluateBuilder: BuilderEvaluator): StepFunctionFacts => {
   const followed = followConstant(ctx, input);
   const node = "node" in followed ? followed.node : unwrap(input);
   if (!Node.isCallExpression(node)) return { kind: "step" };
@@ -50,8 +49,15 @@ const readCondition = (ctx: AnalysisContext, entry: OptionEntry | undefined, wha
 /**
  * The pipeline after `base.step(...)`. A step whose id or `after` list is not
  * known makes the pipeline incomplete (and undocumented), with a warning.
+ * What an `x.asStep(...)` step function runs is evaluated with `evaluateBuilder`.
  */
-export const addStep = (ctx: AnalysisContext, base: PipelineValue, call: CallExpression, callee: PropertyAccessExpression): PipelineValue => {
+export const addStep = (
+  ctx: AnalysisContext,
+  base: PipelineValue,
+  call: CallExpression,
+  callee: PropertyAccessExpression,
+  evaluateBuilder: BuilderEvaluator,
+): PipelineValue => {
   const pipelineName = `pipeline "${base.name || "?"}"`;
   const fail = (node: Node, problem: string): PipelineValue => {
     ctx.warn(node, `${pipelineName}: ${problem}; the pipeline is not documented.`);
@@ -88,7 +94,7 @@ export const addStep = (ctx: AnalysisContext, base: PipelineValue, call: CallExp
     conditional = readCondition(ctx, entries.entries.get("when"), what);
   }
 
-  const facts = readStepFunction(ctx, runNode ?? optionsNode, what);
+  const facts = readStepFunction(ctx, runNode ?? optionsNode, what, evaluateBuilder);
   const step: StaticStep = {
     id: id.value,
     after: [...after],

@@ -2,17 +2,7 @@
  * Model prices and exact integer cost. Prices are USD per million tokens, as
  * providers publish them; costs are whole nano-dollars per call.
  */
-
-/** A model's price in USD per million tokens. */
-export interface ModelPrice {
-  readonly input: number;
-  /** Price of cached input tokens (defaults to `input`). */
-  readonly cachedInput?: number | undefined;
-  readonly output: number;
-}
-
-/** Prices by model id. A dated id (`gpt-4o-mini-2024-07-18`) falls back to its base id (`gpt-4o-mini`). */
-export type PriceTable = Readonly<Record<string, ModelPrice>>;
+import type { ModelPrice, PriceTable } from "../runtime/prices.js";
 
 /**
  * List prices of common OpenAI models (USD per million tokens; standard tier,

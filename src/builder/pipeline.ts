@@ -5,21 +5,20 @@
 import type { Effect } from "effect";
 import type { Graph } from "../graph/graph.js";
 import type { StepConfig } from "../runtime/config.js";
-import type { StepContext } from "../runtime/context.js";
+import type { StepContext } from "../agents/context.js";
 import type { RunSettings } from "../runtime/definition.js";
 import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "../flow/batch.js";
-import type { AsStepArgs, SubStepContext, SubStepReturn } from "../flow/types.js";
-import type { StandardSchemaV1 } from "./input-schema.js";
+import type { AsStepArgs, FlowTypes, OptionsArgs, SubStepContext, SubStepReturn } from "../flow/types.js";
+import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
   DepOutputs,
   Entry,
   IndexAfter,
   NewStepId,
-  OptionsArgs,
   OutputIndex,
   ResultOutputs,
   SkippableIf,
@@ -69,8 +68,10 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * one is searched whole
  */
 export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never, Ids extends string = StepIds<Outputs>, Index extends OutputIndex = OutputIndex> {
-  /** The pipeline's name. */
   readonly name: string;
+
+  /** Phantom: what this pipeline carries in its types, for routers and sub-pipeline steps. Never set at run time. */
+  readonly "~flow"?: FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop>;
 
   /**
    * Adds a step with no dependencies. Its output type is inferred from `run`,
@@ -223,7 +224,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * reported as failed, and the outcomes end with the last input started.
    * The outcomes are kept until the batch ends: with `keep: "output"` each
    * keeps only its status and output (tens of bytes instead of the ~2 KB of
-   * a full result with its trace), and {@link Pipeline.stream} keeps nothing.
+   * a full result with its trace), and {@link Pipeline.runEach} keeps nothing.
    *
    * @example
    * ```ts
@@ -245,10 +246,20 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *
    * @example
    * ```ts
-   * for await (const outcome of p.stream(readLines("inputs.jsonl"), { concurrency: 50 })) {
+   * for await (const outcome of p.runEach(readLines("inputs.jsonl"), { concurrency: 50 })) {
    *   if (outcome.ok) await save(outcome.index, outcome.result.output);
    * }
    * ```
+   */
+  runEach(
+    inputs: BatchInputs<Input>,
+    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services>
+  ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
+
+  /**
+   * The old name of {@link Pipeline.runEach}, kept for one release.
+   *
+   * @deprecated Use `runEach`: `stream` also names `ctx.stream`, which streams a model's text.
    */
   stream(
     inputs: BatchInputs<Input>,

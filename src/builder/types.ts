@@ -115,15 +115,6 @@ export type NewStepId<Id extends string, Ids extends string> = Id extends Ids ? 
 export type Simplify<Shape> = { [K in keyof Shape]: Shape[K] } & {};
 
 /**
- * The arguments after the input of `run` and `toEffect`: the options are
- * optional unless the pipeline declared services, in which case they must
- * carry them.
- */
-export type OptionsArgs<Options, Services> = {} extends Services
-  ? [options?: Options]
-  : [options: Options & { readonly services: Services }];
-
-/**
  * The outputs as a completed run reports them: steps that may be skipped by
  * their `when` condition are optional.
  */

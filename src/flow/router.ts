@@ -2,17 +2,19 @@
  * Routers: one entry point that picks which pipeline runs for an input.
  */
 import type { Effect } from "effect";
-import type { StandardSchemaV1 } from "../builder/input-schema.js";
-import type { OptionsArgs } from "../builder/types.js";
+import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { Graph } from "../graph/graph.js";
 import type { StepConfig } from "../runtime/config.js";
-import type { StepContext } from "../runtime/context.js";
+import type { StepContext } from "../agents/context.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "./batch.js";
-import { RouterImpl, type RouterSpec } from "./internal/router.js";
+import { RouterFlow, type RouterSpec } from "./internal/router.js";
+import { Runnable } from "./runnable.js";
 import type {
   AsStepArgs,
   CheckRoutes,
+  FlowTypes,
+  OptionsArgs,
   RouteMap,
   RouteName,
   RouterError,
@@ -94,6 +96,8 @@ export interface Router<Input, Output, Result, Services, Stop> {
   readonly name: string;
   /** The route names, in declaration order. */
   readonly routes: ReadonlyArray<string>;
+  /** Phantom: what this router carries in its types, for routers and sub-pipeline steps. Never set at run time. */
+  readonly "~flow"?: FlowTypes<Input, Output, Result, Services, Stop>;
 
   /**
    * Chooses a route and runs it. Rejects with the route's {@link RouterError},
@@ -110,7 +114,17 @@ export interface Router<Input, Output, Result, Services, Stop> {
     ...options: OptionsArgs<RunManyOptions<Services, string, Keep>, Services>
   ): Promise<Array<BatchOutcome<KeptResult<Result, Keep>, RouterError>>>;
 
-  /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.stream`. */
+  /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.runEach`. */
+  runEach(
+    inputs: BatchInputs<Input>,
+    ...options: OptionsArgs<BatchOptions<Services>, Services>
+  ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
+
+  /**
+   * The old name of {@link Router.runEach}, kept for one release.
+   *
+   * @deprecated Use `runEach`: `stream` also names `ctx.stream`, which streams a model's text.
+   */
   stream(
     inputs: BatchInputs<Input>,
     ...options: OptionsArgs<BatchOptions<Services>, Services>
@@ -151,11 +165,26 @@ export function router<Routes extends RouteMap, Schema extends StandardSchemaV1 
   name: string,
   options: RouterOptions<Routes, Schema>,
 ): Router<RouterInput<Routes, Schema>, RoutesOutput<Routes>, RoutesResult<Routes>, RoutesServices<Routes>, RoutesStop<Routes>> {
-  return new RouterImpl(name, options as unknown as RouterSpec) as unknown as Router<
+  return new RouterRunnable(new RouterFlow(name, options as unknown as RouterSpec)) as unknown as Router<
     RouterInput<Routes, Schema>,
     RoutesOutput<Routes>,
     RoutesResult<Routes>,
     RoutesServices<Routes>,
     RoutesStop<Routes>
   >;
+}
+
+/** The untyped value behind `router()`: the facade over its Flow, and its route names. */
+class RouterRunnable extends Runnable {
+  constructor(private readonly flow: RouterFlow) {
+    super();
+  }
+
+  get routes(): ReadonlyArray<string> {
+    return this.flow.routes;
+  }
+
+  flowOf(): RouterFlow {
+    return this.flow;
+  }
 }

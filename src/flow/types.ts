@@ -1,45 +1,45 @@
 /**
  * Type-level machinery of flows, and nothing else: what a pipeline or router
  * carries in its types, how a router combines its routes', how routes are
- * checked, and what a sub-pipeline step returns.
+ * checked, what a sub-pipeline step returns, and the options a run takes.
  */
-import type { Pipeline } from "../builder/pipeline.js";
-import type { ResultOutputs } from "../builder/types.js";
 import type { PipelineError } from "../runtime/errors.js";
-import type { RunResult } from "../runtime/result.js";
 import type { StopRequest } from "../runtime/stop.js";
 import type { RouteError } from "./errors.js";
-import type { Router } from "./router.js";
 
-/** What a pipeline or router carries in its types. */
-export interface FlowTypes<Input, Output, Result, Services, Stop, Failure> {
+/**
+ * What a pipeline or router carries in its types, under the phantom
+ * property `"~flow"` (never set at run time), so that routers and
+ * sub-pipeline steps read them structurally.
+ */
+export interface FlowTypes<Input, Output, Result, Services, Stop> {
   readonly input: Input;
   readonly output: Output;
   readonly result: Result;
   readonly services: Services;
   readonly stop: Stop;
-  readonly failure: Failure;
 }
 
 /** The error a router's run can end with. */
 export type RouterError = PipelineError | RouteError;
 
-/** The {@link FlowTypes} of a pipeline or router; `never` for anything else. */
-export type TypesOf<Flow> =
-  Flow extends Pipeline<
-    infer Input,
-    infer _Parsed,
-    infer Outputs,
-    infer Output,
-    infer Services,
-    infer Skippable extends string,
-    infer Stop,
-    infer _Ids extends string
-  >
-    ? FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop, PipelineError>
-    : Flow extends Router<infer Input, infer Output, infer Result, infer Services, infer Stop>
-      ? FlowTypes<Input, Output, Result, Services, Stop, RouterError>
-      : never;
+/** The {@link FlowTypes} of a pipeline or router (of each member of a union of them); `never` for anything else. */
+export type TypesOf<Flow> = Flow extends unknown
+  ? "~flow" extends keyof Flow
+    ? Flow extends { readonly "~flow"?: infer Types extends FlowTypes<unknown, unknown, unknown, unknown, unknown> }
+      ? Types
+      : never
+    : never
+  : never;
+
+/**
+ * The arguments after the input of `run`, `toEffect` and the batch methods:
+ * the options are optional unless the flow needs services, in which case
+ * they must carry them.
+ */
+export type OptionsArgs<Options, Services> = {} extends Services
+  ? [options?: Options]
+  : [options: Options & { readonly services: Services }];
 
 /** What a router's `routes` option holds: route names to pipelines or routers. */
 export type RouteMap = { readonly [name: string]: object };

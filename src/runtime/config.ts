@@ -1,13 +1,7 @@
 /**
  * Step configuration and how its layers resolve: the most specific layer wins.
  */
-import * as Duration from "effect/Duration";
-
-/**
- * A duration: milliseconds as a number, or an Effect duration string such as
- * `"5 seconds"` or `"250 millis"`.
- */
-export type DurationInput = number | `${number} ${Duration.Unit}`;
+import { toMillis, type DurationInput } from "../graph/duration.js";
 
 /** How one step runs: per-attempt timeout, retries and their back-off, and budget. */
 export interface StepConfig {
@@ -29,16 +23,13 @@ export interface ResolvedStepConfig {
   readonly costBudget: number | undefined;
 }
 
-const DEFAULT_RETRY_DELAY_MS = 100;
+/** The base delay of retries, of steps and of model calls, unless one is set. */
+export const DEFAULT_RETRY_DELAY_MS = 100;
 
-/** Converts a {@link DurationInput} to milliseconds, rejecting what is not a duration. */
-export const toMillis = (input: DurationInput, what: string): number => {
-  const millis = typeof input === "number" ? input : Duration.fromInput(input);
-  const value = typeof millis === "number" ? millis : millis._tag === "Some" ? Duration.toMillis(millis.value) : Number.NaN;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new TypeError(
-      `${what}: ${JSON.stringify(input)} is not a duration. Use milliseconds (e.g. 5000) or a string such as "5 seconds".`,
-    );
+/** `value` when it is a whole number of at least `least` (or undefined); otherwise throws a TypeError naming `what`. */
+export const wholeNumber = <Value extends number | undefined>(value: Value, least: number, what: string): Value => {
+  if (value !== undefined && (!Number.isInteger(value) || value < least)) {
+    throw new TypeError(`${what} must be a whole number of at least ${least}, got ${String(value)}.`);
   }
   return value;
 };
@@ -62,9 +53,7 @@ export const resolveStepConfig = (
     if (layer.retryDelay !== undefined) retryDelay = layer.retryDelay;
     if (layer.costBudget !== undefined) costBudget = layer.costBudget;
   }
-  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
-    throw new TypeError(`${what}: retries must be a whole number of at least 0, got ${String(retries)}.`);
-  }
+  wholeNumber(retries, 0, `${what}: retries`);
   if (costBudget !== undefined && (!Number.isFinite(costBudget) || costBudget < 0)) {
     throw new TypeError(`${what}: costBudget must be a number of USD of at least 0, got ${String(costBudget)}.`);
   }

@@ -1,27 +1,22 @@
 /**
- * What a step function receives.
+ * What a step function receives from the runtime. The agents layer adds
+ * `run` and `stream` (model calls) to it as `StepContext`, so that the
+ * runtime needs to know nothing of agents.
  */
-import type { Agent, AgentInput, AgentResponse, CallOptions } from "../agents/agent.js";
-import type { AgentStream } from "../agents/internal/stream.js";
 import type { StopRequest } from "./stop.js";
 
 /**
- * The context of one step attempt.
+ * The runtime's part of a step attempt's context: input, dependencies,
+ * services, signal, identity and early stop. Steps receive it as
+ * `StepContext`, which adds the model calls.
  *
  * @typeParam Input - the pipeline input, as parsed by its schema
  * @typeParam Outputs - the outputs of the steps declared before this one
  * @typeParam Deps - the ids this step lists in `after`: the only ones `dep` accepts
  * @typeParam Services - the application services the run was given
  * @typeParam Skippable - ids of steps that may be skipped by a `when` condition
- *
- * @example
- * ```ts
- * pipeline<{ text: string }>("greet")
- *   .step("upper", (ctx) => ctx.input.text.toUpperCase())
- *   .step("shout", { after: ["upper"] }, (ctx) => `${ctx.dep("upper")}!`);
- * ```
  */
-export interface StepContext<Input, Outputs, Deps extends string, Services, Skippable extends string = never> {
+export interface StepContextBase<Input, Outputs, Deps extends string, Services, Skippable extends string = never> {
   /** The run's input, as produced by the input schema. */
   readonly input: Input;
   /** The output of a step listed in this step's `after` (a step with a `when` condition needs `depOrUndefined`). */
@@ -32,7 +27,7 @@ export interface StepContext<Input, Outputs, Deps extends string, Services, Skip
   readonly services: Services;
   /** Aborted when this attempt is interrupted: timeout, budget, cancellation, or a failing run with `failFast`. Pass it to fetch and SDK calls. */
   readonly signal: AbortSignal;
-  /** This step's id. */
+  /** The id of the running step (a sub-pipeline's steps see their own). */
   readonly stepId: string;
   /** The attempt number, from 1. */
   readonly attempt: number;
@@ -47,34 +42,4 @@ export interface StepContext<Input, Outputs, Deps extends string, Services, Skip
    * ```
    */
   stop<const Payload>(payload: Payload): StopRequest<Payload>;
-  /**
-   * Calls an agent. The request carries this step's signal, its usage and
-   * cost go to the run's ledger under this step, and its worst case is
-   * reserved against every budget in force before it is sent.
-   *
-   * @example
-   * ```ts
-   * .step("extract", async (ctx) => (await ctx.run(extractor, `Extract: ${ctx.input.document}`, { retries: 2 })).output)
-   * ```
-   */
-  run<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): Promise<AgentResponse<Output>>;
-  /**
-   * Calls an agent with streaming: iterate the result for text deltas, await
-   * it for the same response `run` gives, with usage.
-   *
-   * Call-level `retries` apply as for `run` (transient failures only,
-   * `Retry-After` honoured, each attempt paced, reserved and billed) until a
-   * text delta reaches the reader: a failure before that is retried
-   * unseen and the text arrives once; a failure after it fails the stream
-   * and the response with the agent error, and only the step's own retries
-   * (which re-run the step) apply. An interrupted step sends no further attempt.
-   *
-   * @example
-   * ```ts
-   * const stream = ctx.stream(writer, "Write a haiku", { retries: 2 });
-   * for await (const delta of stream) process.stdout.write(delta);
-   * const { usage } = await stream;
-   * ```
-   */
-  stream<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): AgentStream<Output>;
 }

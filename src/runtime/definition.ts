@@ -3,8 +3,8 @@
  * small interface between the builder and the runtime.
  */
 import type OpenAI from "openai";
-import type { PriceTable } from "../agents/pricing.js";
-import type { StandardSchemaV1 } from "../builder/input-schema.js";
+import type { PriceTable } from "./prices.js";
+import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { NodeKind } from "../graph/graph.js";
 import type { StepConfig } from "./config.js";
 

@@ -4,11 +4,29 @@
  * happened, where, and what to do next.
  */
 import * as Data from "effect/Data";
-import type { StandardSchemaV1 } from "../builder/input-schema.js";
+import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { PartialResult } from "./result.js";
 
-const describe = (value: unknown): string =>
-  value instanceof Error ? value.message : typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+/** A value as a message fragment: an error's message, a string as is, anything else as JSON. */
+export const describe = (value: unknown): string =>
+  value instanceof Error ? value.message : typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+
+/**
+ * An error a run ends with that reports what the run had done (`partial`).
+ * A run that reports a nested run's error as its own (a router, its route's)
+ * gives it its own report with `withPartial`.
+ */
+export interface RunFailure {
+  readonly partial?: PartialResult | undefined;
+  withPartial(partial: PartialResult): this;
+}
+
+/** Whether an error is a {@link RunFailure}. */
+export const isRunFailure = (error: unknown): error is RunFailure =>
+  error instanceof Error && typeof (error as Partial<RunFailure>).withPartial === "function";
+
+/** What the run that failed with `error` had done, when the error says. */
+export const partialOf = (error: unknown): PartialResult | undefined => (isRunFailure(error) ? error.partial : undefined);
 
 /** The pipeline is defined wrongly (duplicate or unknown step ids): raised for untyped JavaScript callers. */
 export class PipelineDefinitionError extends Data.TaggedError("PipelineDefinitionError")<{
@@ -55,7 +73,13 @@ export class StepExecutionError extends Data.TaggedError("StepExecutionError")<{
   readonly cause: unknown;
   readonly attempts: number;
   readonly partial: PartialResult;
-}> {
+}>
+  implements RunFailure
+{
+  withPartial(partial: PartialResult): this {
+    return new StepExecutionError({ ...this, partial }) as this;
+  }
+
   override get message(): string {
     const tries = this.attempts === 1 ? "1 attempt" : `${this.attempts} attempts`;
     return `Pipeline "${this.pipeline}": step "${this.stepId}" failed after ${tries}: ${describe(this.cause)}`;
@@ -67,7 +91,13 @@ export class PipelineTimeoutError extends Data.TaggedError("PipelineTimeoutError
   readonly pipeline: string;
   readonly timeoutMs: number;
   readonly partial: PartialResult;
-}> {
+}>
+  implements RunFailure
+{
+  withPartial(partial: PartialResult): this {
+    return new PipelineTimeoutError({ ...this, partial }) as this;
+  }
+
   override get message(): string {
     return `Pipeline "${this.pipeline}" did not finish within its run timeout of ${this.timeoutMs} ms; running steps were interrupted.`;
   }
@@ -78,7 +108,13 @@ export class PipelineCancelledError extends Data.TaggedError("PipelineCancelledE
   readonly pipeline: string;
   readonly reason: unknown;
   readonly partial: PartialResult;
-}> {
+}>
+  implements RunFailure
+{
+  withPartial(partial: PartialResult): this {
+    return new PipelineCancelledError({ ...this, partial }) as this;
+  }
+
   override get message(): string {
     const reason = this.reason === undefined ? "" : `: ${describe(this.reason)}`;
     return `Pipeline "${this.pipeline}" was cancelled by its signal${reason}`;
@@ -113,7 +149,9 @@ export class CostBudgetExceededError extends Data.TaggedError("CostBudgetExceede
   readonly refused: boolean;
   /** What the run had done; set when the run rejects with this error. */
   readonly partial?: PartialResult | undefined;
-}> {
+}>
+  implements RunFailure
+{
   /** Budget errors are never retried. */
   readonly retryable = false;
   /**
@@ -123,6 +161,10 @@ export class CostBudgetExceededError extends Data.TaggedError("CostBudgetExceede
    */
   get endsRun(): boolean {
     return !this.refused;
+  }
+
+  withPartial(partial: PartialResult): this {
+    return new CostBudgetExceededError({ ...this, partial }) as this;
   }
 
   override get message(): string {

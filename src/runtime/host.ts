@@ -1,24 +1,27 @@
 /**
- * What the runtime gives a model call: the step's identity, signal, budgets,
- * pipeline-level client and prices, and where usage and events go. Agents
- * talk to the runtime only through this.
+ * The interface between the runtime and whatever talks to a model (the
+ * agents). The runtime defines both halves and knows nothing of agents: it
+ * hands a {@link ModelCallHost} (the step's identity, signal, budgets,
+ * client, prices, and where usage and events go) to a {@link ModelCaller}
+ * (what `ctx.run` and `ctx.stream` are given), which does the rest.
  */
-import type { PriceTable } from "../agents/pricing.js";
+import type OpenAI from "openai";
 import type { BudgetScope } from "./budget.js";
 import type { ModelCallEvent } from "./events.js";
+import type { PriceTable } from "./prices.js";
 import type { UsageRecord } from "./usage.js";
 
 /** The runtime's side of a model call. */
 export interface ModelCallHost {
   readonly stepId: string;
   readonly signal: AbortSignal;
-  /** The pipeline's OpenAI client, if it set one. */
-  readonly client: unknown;
-  /** The pipeline's price overrides, if any. */
+  /** The client of the run (run option, else pipeline setting, else the parent run's), if any. */
+  readonly client: OpenAI | undefined;
+  /** The run's price overrides (parent run's, pipeline's and run option's, merged), if any. */
   readonly pricing: PriceTable | undefined;
-  /** The budgets this step's calls are charged to (run, step, batch). */
+  /** The budgets this step's calls are charged to (run, step, batch, parent runs). */
   readonly budgets: ReadonlyArray<BudgetScope>;
-  /** Waits for the rate limit's next slot before a request is sent (`undefined`: no limit, send now). */
+  /** Waits for the rate limit's next slot before a request is sent; `undefined` when it may be sent at once. */
   pace(): Promise<void> | undefined;
   /** Milliseconds since the run started. */
   now(): number;
@@ -27,3 +30,21 @@ export interface ModelCallHost {
   /** Emits a model-call event to the trace and `onEvent`. */
   emit(event: Omit<ModelCallEvent, "stepId" | "at" | "type">): void;
 }
+
+/** The key under which a model caller carries its calls. */
+export const modelCalls: unique symbol = Symbol("stepgraph/modelCalls");
+
+/**
+ * What `ctx.run(caller, input, options)` and `ctx.stream(...)` call: the
+ * caller (an agent) makes the request with the host the step gives it.
+ */
+export interface ModelCaller {
+  readonly [modelCalls]: {
+    complete(host: ModelCallHost, input: unknown, options: unknown): Promise<unknown>;
+    stream(host: ModelCallHost, input: unknown, options: unknown): unknown;
+  };
+}
+
+/** Whether a value can be called through `ctx.run` and `ctx.stream`. */
+export const isModelCaller = (value: unknown): value is ModelCaller =>
+  typeof value === "object" && value !== null && modelCalls in value;

@@ -2,7 +2,8 @@
  * Options for one run.
  */
 import type { BudgetScope } from "./budget.js";
-import type { DurationInput, StepConfig } from "./config.js";
+import type { DurationInput } from "../graph/duration.js";
+import type { StepConfig } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { PipelineEvent } from "./events.js";
 import type { RateLimiter } from "./rate-limit.js";

@@ -75,3 +75,9 @@ export interface StoppedResult<Outputs, Stop> extends RunReport {
 export type RunResult<Outputs, Output, Stop> = [Stop] extends [never]
   ? PipelineResult<Outputs, Output>
   : PipelineResult<Outputs, Output> | StoppedResult<Outputs, Stop>;
+
+/** A run's result before the builder's types narrow it; a router's also names its route. */
+export type UntypedResult = (
+  | PipelineResult<Readonly<Record<string, unknown>>, unknown>
+  | StoppedResult<Readonly<Record<string, unknown>>, unknown>
+) & { readonly route?: string };

@@ -12,7 +12,8 @@
  *
  * @module
  */
-export { startMockOpenAI, type MockOpenAIOptions, type MockOpenAIServer } from "./server.js";
+export { startMockOpenAI } from "./server.js";
+export type { MockOpenAIOptions, MockOpenAIServer } from "./internal/server-types.js";
 export { defaultResponder } from "./internal/responders.js";
 export { generateFromSchema } from "./internal/schema.js";
 export type {

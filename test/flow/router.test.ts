@@ -99,7 +99,7 @@ describe("routers", () => {
     expect(seen).toEqual(["doc", "> ", "with_services", false, 1]);
   });
 
-  it("counts the route function's and the route's model usage in its result", async () => {
+  it("counts the route function's usage under its name and the route's nested under the route's", async () => {
     mock.server.setResponder((request) => {
       const prompt = JSON.stringify(request.messages);
       return prompt.includes("Classify")
@@ -120,17 +120,19 @@ describe("routers", () => {
     expect(result.usage.calls).toBe(2);
     expect(result.usage.costNanoUsd).toBe(gpt4oMiniCost(50, 1) + gpt4oMiniCost(200, 30));
     expect(result.usage.byStep["llm_router"]).toMatchObject({ calls: 1, costNanoUsd: gpt4oMiniCost(50, 1) });
-    expect(result.usage.byStep["outline"]).toMatchObject({ calls: 1, costNanoUsd: gpt4oMiniCost(200, 30) });
+    expect(result.usage.byStep["complex"]).toMatchObject({ calls: 1, costNanoUsd: gpt4oMiniCost(200, 30) });
+    expect(result.usage.byModel["gpt-4o-mini"]).toMatchObject({ calls: 2 });
     expect(result.trace.map((event) => `${event.type} ${event.stepId}`)).toEqual([
       "start llm_router",
       "call llm_router",
       "success llm_router",
-      "start outline",
-      "call outline",
-      "success outline",
+      "start complex/outline",
+      "call complex/outline",
+      "success complex/outline",
     ]);
-    expect(Object.keys(result.timing.steps)).toEqual(["llm_router", "outline"]);
-    expect(result.timing.steps["outline"]!.start).toBeGreaterThanOrEqual(result.timing.steps["llm_router"]!.end);
+    expect(Object.keys(result.timing.steps)).toEqual(["llm_router", "complex"]);
+    expect(result.timing.steps["complex"]!.start).toBeGreaterThanOrEqual(result.timing.steps["llm_router"]!.end);
+    expect(result.outputs).toEqual({ outline: "an outline" });
   });
 
   it("reports the routing step's usage and trace in the route's error too", async () => {
@@ -151,8 +153,8 @@ describe("routers", () => {
       "start failing_route",
       "call failing_route",
       "success failing_route",
-      "start fail",
-      "failure fail",
+      "start broken/fail",
+      "failure broken/fail",
     ]);
   });
 

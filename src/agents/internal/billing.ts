@@ -6,7 +6,8 @@ import { reserve, type Reservation } from "../../runtime/budget.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { addUsage, emptyUsage, nanoToUsd, type Usage } from "../../runtime/usage.js";
 import { UnknownModelPriceError } from "../errors.js";
-import { costNanoUsd, defaultPrices, findPrice, type ModelPrice, type PriceTable, type TokenCounts } from "../pricing.js";
+import type { ModelPrice, PriceTable } from "../../runtime/prices.js";
+import { costNanoUsd, defaultPrices, findPrice, type TokenCounts } from "../pricing.js";
 import { estimateInputTokens } from "../tokens.js";
 
 /** Token counts from a response's `usage` (zeros when the server sent none). */

@@ -10,7 +10,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import type { ModelCallHost } from "../../runtime/host.js";
-import type { Agent, AgentInput, CallOptions } from "../agent.js";
+import type { Agent, AgentInput, CallOptions } from "../types.js";
 import { AgentConfigError } from "../errors.js";
 import { RequestBilling } from "./billing.js";
 

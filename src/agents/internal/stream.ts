@@ -6,28 +6,12 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import type { CompletionUsage } from "openai/resources/completions";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
-import type { Agent, AgentInput, AgentResponse, CallOptions } from "../agent.js";
+import type { Agent, AgentInput, AgentResponse, AgentStream, CallOptions } from "../types.js";
 import { AgentConfigError } from "../errors.js";
 import { tokensOf } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
 import { toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
-
-/**
- * A streaming call: iterate it for text deltas, and await it (or its
- * `response`) for the full response with usage.
- *
- * A failed attempt is retried under the call's `retries` and `retryDelay`
- * like a plain call's (transient failures only, honouring `Retry-After`)
- * as long as the reader has not received any of its text: the retry's
- * deltas then replace it, and the reader sees the text once. Once a delta
- * has reached the reader, a failure fails the stream and the awaited
- * response with the agent error; only the step's own retries apply then.
- * The call's `timeout` limits each attempt, reading the stream included.
- */
-export interface AgentStream<Output> extends AsyncIterable<string>, PromiseLike<AgentResponse<Output>> {
-  readonly response: Promise<AgentResponse<Output>>;
-}
 
 /** A queue of deltas between the request and one reader. */
 class DeltaQueue implements AsyncIterable<string> {

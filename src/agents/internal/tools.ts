@@ -2,7 +2,7 @@
  * Runs the tool calls a model asked for, validating their arguments.
  */
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
-import type { Agent, ToolCallRecord } from "../agent.js";
+import type { Agent, ToolCallRecord } from "../types.js";
 
 const describe = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? String(value));
 

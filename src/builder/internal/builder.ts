@@ -1,22 +1,20 @@
 /**
  * The builder's runtime value: an immutable record of steps and settings.
- * Every method returns a new builder; the types live in ../pipeline.ts.
+ * Every method returns a new builder; the types live in ../pipeline.ts. It
+ * only records: running is its Flow's (runtime/run.ts), and the methods
+ * users call on it are the facade's (flow/runnable.ts).
  */
-import type { Effect } from "effect";
-import { edgesOf, findStepProblem, type Graph, type GraphNode, type NodeConfig } from "../../graph/graph.js";
+import { toMillis } from "../../graph/duration.js";
 import { factsOf } from "../../graph/facts.js";
-import { renderMermaid } from "../../graph/mermaid.js";
-import { toMillis, type StepConfig } from "../../runtime/config.js";
-import type { PipelineDefinition, RuntimeStepContext, StepDefinition } from "../../runtime/definition.js";
-import { PipelineDefinitionError, type PipelineError } from "../../runtime/errors.js";
-import type { RunOptions } from "../../runtime/options.js";
-import type { Checkpoint } from "../../runtime/result.js";
-import { runPipeline, runPipelineToPromise, type UntypedResult } from "../../runtime/run.js";
-import type { BatchInputs, BatchOptions, BatchOutcome, RunManyOptions } from "../../flow/batch.js";
-import { runBatch, streamBatch } from "../../flow/internal/batch.js";
-import { runFlow, type Inherited, type InternalFlow } from "../../flow/internal/flow.js";
-import { subFlowStep } from "../../flow/internal/sub-step.js";
-import type { StandardSchemaV1 } from "../input-schema.js";
+import { edgesOf, findStepProblem, type Graph, type GraphNode } from "../../graph/graph.js";
+import { nodeConfigOf } from "../../graph/node-config.js";
+import { Runnable } from "../../flow/runnable.js";
+import type { StepConfig } from "../../runtime/config.js";
+import type { PipelineDefinition, RunSettings, RuntimeStepContext, StepDefinition } from "../../runtime/definition.js";
+import { PipelineDefinitionError } from "../../runtime/errors.js";
+import type { Flow } from "../../runtime/flow.js";
+import { pipelineFlow } from "../../runtime/run.js";
+import type { StandardSchemaV1 } from "../../schema/standard-schema.js";
 
 type StepFunction = (context: RuntimeStepContext) => unknown;
 
@@ -25,34 +23,51 @@ interface RawStepOptions extends StepConfig {
   readonly when?: (context: RuntimeStepContext) => boolean;
 }
 
-export { stepFacts, type StepFacts } from "../../graph/facts.js";
+/** What `pipeline(name, options)` records. */
+interface RawPipelineOptions extends RunSettings {
+  readonly input?: StandardSchemaV1 | undefined;
+  readonly defaults?: StepConfig | undefined;
+}
+
+/** What `configure` records. */
+interface RawConfigureOptions extends RunSettings {
+  readonly defaults?: StepConfig | undefined;
+  readonly steps?: Readonly<Record<string, StepConfig | undefined>> | undefined;
+}
 
 const durationMs = (value: StepConfig["timeout"], what: string): number | undefined =>
   value === undefined ? undefined : toMillis(value, what);
 
-/**
- * A node's config as the graph shows it: the step's own options with
- * `configure({ steps })` overrides applied (defaults are not shown).
- */
 const definedOnly = (config: StepConfig | undefined): StepConfig =>
   Object.fromEntries(Object.entries(config ?? {}).filter(([, value]) => value !== undefined));
 
-const nodeConfig = (step: StepDefinition, overrides: PipelineDefinition["overrides"]): NodeConfig => {
+/**
+ * A step as the graph shows it: its own options with `configure({ steps })`
+ * overrides applied (defaults are not shown).
+ */
+const graphNodeOf = (step: StepDefinition, overrides: PipelineDefinition["overrides"]): GraphNode => {
   const merged: StepConfig = Object.assign({}, step.config, ...overrides.map((layer) => definedOnly(layer[step.id])));
-  const config: { -readonly [K in keyof NodeConfig]: NodeConfig[K] } = {};
   const what = `step "${step.id}"`;
-  const timeoutMs = durationMs(merged.timeout, `${what} timeout`);
-  const retryDelayMs = durationMs(merged.retryDelay, `${what} retryDelay`);
-  if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;
-  if (merged.retries !== undefined) config.retries = merged.retries;
-  if (retryDelayMs !== undefined) config.retryDelayMs = retryDelayMs;
-  if (merged.costBudget !== undefined) config.costBudget = merged.costBudget;
-  if (step.model !== undefined) config.model = step.model;
-  if (step.when !== undefined) config.conditional = true;
-  return config;
+  const config = nodeConfigOf({
+    timeoutMs: durationMs(merged.timeout, `${what} timeout`),
+    retries: merged.retries,
+    retryDelayMs: durationMs(merged.retryDelay, `${what} retryDelay`),
+    costBudget: merged.costBudget,
+    model: step.model,
+    conditional: step.when !== undefined,
+  });
+  const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = { id: step.id, kind: step.kind, after: [...step.after], config };
+  if (step.pipeline !== undefined) node.pipeline = step.pipeline;
+  if (step.routes !== undefined) node.routes = [...step.routes];
+  return node;
 };
 
-/** The untyped builder behind `pipeline()`. */
+/** The step graph of a definition: nodes in declaration order and their dependency edges. */
+const graphOf = (definition: PipelineDefinition): Graph => {
+  const nodes = definition.steps.map((step) => graphNodeOf(step, definition.overrides));
+  return { name: definition.name, nodes, edges: edgesOf(nodes) };
+};
+
 /**
  * The ids of a builder's steps, kept so that adding a step checks only that
  * step instead of the whole list (which made building a long pipeline
@@ -70,11 +85,17 @@ const takeStepIds = (steps: ReadonlyArray<StepDefinition>): Set<string> => {
   return ids;
 };
 
-export class PipelineBuilder implements InternalFlow {
-  private constructor(readonly definition: PipelineDefinition) {}
+/** The untyped builder behind `pipeline()`. */
+export class PipelineBuilder extends Runnable {
+  /** Made on first use: most builders are only a stage on the way to the last one. */
+  private flow: Flow | undefined;
+
+  private constructor(readonly definition: PipelineDefinition) {
+    super();
+  }
 
   /** A builder with no steps. */
-  static create(name: string, options: { readonly input?: StandardSchemaV1 | undefined; readonly defaults?: StepConfig | undefined; readonly maxConcurrency?: number | undefined; readonly failFast?: boolean | undefined; readonly costBudget?: number | undefined }): PipelineBuilder {
+  static create(name: string, options: RawPipelineOptions): PipelineBuilder {
     if (typeof name !== "string" || name.length === 0) {
       throw new PipelineDefinitionError({ pipeline: String(name), problem: "a pipeline needs a non-empty name." });
     }
@@ -89,8 +110,13 @@ export class PipelineBuilder implements InternalFlow {
     });
   }
 
-  get name(): string {
+  override get name(): string {
     return this.definition.name;
+  }
+
+  flowOf(): Flow {
+    this.flow ??= pipelineFlow(this.definition, () => graphOf(this.definition));
+    return this.flow;
   }
 
   step(id: string, optionsOrRun: RawStepOptions | StepFunction, maybeRun?: StepFunction): PipelineBuilder {
@@ -130,13 +156,7 @@ export class PipelineBuilder implements InternalFlow {
     return this;
   }
 
-  configure(config: {
-    readonly defaults?: StepConfig | undefined;
-    readonly steps?: Readonly<Record<string, StepConfig | undefined>> | undefined;
-    readonly maxConcurrency?: number | undefined;
-    readonly failFast?: boolean | undefined;
-    readonly costBudget?: number | undefined;
-  }): PipelineBuilder {
+  configure(config: RawConfigureOptions): PipelineBuilder {
     const { defaults, steps, ...settings } = config;
     if (steps !== undefined) {
       const known = new Set(this.definition.steps.map((step) => step.id));
@@ -154,62 +174,5 @@ export class PipelineBuilder implements InternalFlow {
       defaults: defaults === undefined ? this.definition.defaults : [...this.definition.defaults, defaults],
       overrides: steps === undefined ? this.definition.overrides : [...this.definition.overrides, steps],
     });
-  }
-
-  toEffect(input: unknown, options?: RunOptions): Effect.Effect<UntypedResult, PipelineError> {
-    return runPipeline(this.definition, input, options);
-  }
-
-  run(input: unknown, options?: RunOptions): Promise<UntypedResult> {
-    return runPipelineToPromise(this.definition, input, options);
-  }
-
-  /** Runs one input per element of `inputs`, `concurrency` at a time; outcomes in input order. */
-  runMany(inputs: BatchInputs<unknown>, options?: RunManyOptions): Promise<Array<BatchOutcome<unknown, unknown>>> {
-    return runBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
-  }
-
-  /** Like `runMany`, but yields each outcome as its run finishes. */
-  stream(inputs: BatchInputs<unknown>, options?: BatchOptions): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> {
-    return streamBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
-  }
-
-  /** A step function that runs this whole pipeline on the input `toInput` builds from the step's context. */
-  asStep(toInput?: (ctx: RuntimeStepContext) => unknown): (ctx: RuntimeStepContext) => Promise<unknown> {
-    return subFlowStep(this, { kind: "pipeline", pipeline: this.name }, toInput);
-  }
-
-  /** Runs as part of another flow: the pipeline's own client and prices win over the inherited ones, and run options over both. */
-  [runFlow](input: unknown, options: RunOptions, inherited: Inherited): Effect.Effect<UntypedResult, PipelineError> {
-    if (inherited.client === undefined && inherited.pricing === undefined) return runPipeline(this.definition, input, options);
-    const settings = this.definition.settings;
-    return runPipeline(this.definition, input, {
-      ...options,
-      client: options.client ?? settings.client ?? (inherited.client as RunOptions["client"]),
-      pricing: inherited.pricing === undefined ? options.pricing : { ...inherited.pricing, ...settings.pricing, ...options.pricing },
-    });
-  }
-
-  ownsCheckpoint(checkpoint: Checkpoint): boolean {
-    return checkpoint.pipeline === this.name;
-  }
-
-  graph(): Graph {
-    const nodes: GraphNode[] = this.definition.steps.map((step) => {
-      const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = {
-        id: step.id,
-        kind: step.kind,
-        after: [...step.after],
-        config: nodeConfig(step, this.definition.overrides),
-      };
-      if (step.pipeline !== undefined) node.pipeline = step.pipeline;
-      if (step.routes !== undefined) node.routes = [...step.routes];
-      return node;
-    });
-    return { name: this.name, nodes, edges: edgesOf(nodes) };
-  }
-
-  toMermaid(): string {
-    return renderMermaid(this.graph());
   }
 }

@@ -4,26 +4,16 @@
  * has not been taken yet, so a slow consumer slows the pulling), and hands out
  * outcomes in the order the runs finish.
  */
-import { BudgetScope } from "../../runtime/budget.js";
-import { CostBudgetExceededError } from "../../runtime/errors.js";
+import { wholeNumber } from "../../runtime/config.js";
+import { envOf, type RunEnv } from "../../runtime/env.js";
+import { CostBudgetExceededError, partialOf } from "../../runtime/errors.js";
+import type { Flow } from "../../runtime/flow.js";
 import type { RunOptions } from "../../runtime/options.js";
-import type { RunUsage } from "../../runtime/usage.js";
+import type { UntypedResult } from "../../runtime/result.js";
+import { nanoToUsd } from "../../runtime/usage.js";
 import type { BatchInputs, BatchOptions, BatchOutcome, BatchProgress, RunManyOptions } from "../batch.js";
-import { limiterOf, type RateLimiter } from "../../runtime/rate-limit.js";
-
-/** Runs one input; the engine passes the batch's signal and budgets in `options`. */
-export type RunOne<Result> = (input: unknown, options: RunOptions) => Promise<Result>;
 
 const DEFAULT_CONCURRENCY = 10;
-
-const usageCostNano = (usage: RunUsage | undefined): number => usage?.costNanoUsd ?? 0;
-
-const costOfResult = (result: unknown): number => usageCostNano((result as { usage?: RunUsage } | undefined)?.usage);
-
-const costOfError = (error: unknown): number =>
-  typeof error === "object" && error !== null
-    ? usageCostNano((error as { partial?: { usage?: RunUsage } }).partial?.usage)
-    : 0;
 
 const sizeOf = (inputs: object): number | undefined => {
   const { length, size } = inputs as { length?: unknown; size?: unknown };
@@ -40,11 +30,6 @@ const openSource = (inputs: BatchInputs<unknown>): Source => {
   throw new TypeError("runMany and stream take an array, an iterable or an async iterable of inputs.");
 };
 
-const positiveInteger = (value: number, what: string): number => {
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${what} must be a whole number of at least 1, got ${String(value)}.`);
-  return value;
-};
-
 /**
  * One batch, as an async iterator of outcomes in completion order. It starts
  * pulling on the first `next()`; `return()` (leaving a `for await` early)
@@ -56,11 +41,11 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
   private readonly stopOnError: boolean;
   private readonly onProgress: ((progress: BatchProgress) => void) | undefined;
   private readonly total: number | undefined;
-  private readonly limiter: RateLimiter | undefined;
   /** Aborted to interrupt the runs in flight. */
   private readonly controller = new AbortController();
-  /** Aborted on any stop, to cut a pacing wait short. */
-  private readonly halt = new AbortController();
+  /** What every run of the batch shares: the batch's signal, budgets and rate limiter. */
+  private readonly env: RunEnv;
+  /** Each run's own options: everything the batch was given but its own settings. */
   private readonly runOptions: RunOptions;
   private readonly detach: Array<() => void> = [];
   /** Finished runs whose outcome has not been taken. */
@@ -80,24 +65,22 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
   constructor(
     inputs: BatchInputs<unknown>,
     options: BatchOptions,
-    private readonly runOne: RunOne<Result>,
+    private readonly flow: Flow,
     /** What to keep of a successful result, applied after its cost is counted. */
     private readonly keep: (result: Result) => Result = (result) => result,
   ) {
     const { concurrency, stopOnError, onProgress, costBudget, rateLimit, signal, budgets, ...runOptions } = options;
-    this.concurrency = positiveInteger(concurrency ?? DEFAULT_CONCURRENCY, "concurrency");
+    this.concurrency = wholeNumber(concurrency ?? DEFAULT_CONCURRENCY, 1, "concurrency");
     this.stopOnError = stopOnError ?? false;
     this.onProgress = onProgress;
-    // One limiter for the whole batch: every run's model requests share it.
-    this.limiter = limiterOf(rateLimit);
     this.total = sizeOf(inputs);
+    // One limiter and one budget for the whole batch: every run's model requests share them.
+    this.env = envOf({ costBudget, rateLimit, budgets, signal: this.controller.signal }, {}, undefined, "batch").env;
+    this.runOptions = runOptions;
     this.source = openSource(inputs);
-    let shared = budgets ?? [];
     if (costBudget !== undefined) {
-      const budget = new BudgetScope({ limitUsd: costBudget, scope: "batch" });
       // The runs under the budget interrupt themselves when it is crossed; the batch only stops pulling.
-      this.detach.push(budget.onBreach((error) => this.stop(error, false)));
-      shared = [...shared, budget];
+      this.detach.push(this.env.budgets[0]!.onBreach((error) => this.stop(error, false)));
     }
     if (signal !== undefined) {
       if (signal.aborted) this.stop(signal.reason, true);
@@ -105,12 +88,6 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
       signal.addEventListener("abort", onAbort, { once: true });
       this.detach.push(() => signal.removeEventListener("abort", onAbort));
     }
-    this.runOptions = {
-      ...runOptions,
-      signal: this.controller.signal,
-      budgets: shared.length === 0 ? undefined : shared,
-      rateLimit: this.limiter,
-    };
   }
 
   [Symbol.asyncIterator](): this {
@@ -180,20 +157,20 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     const index = this.started++;
     this.running++;
     this.progress();
-    let promise: Promise<Result>;
+    let promise: Promise<UntypedResult>;
     try {
-      promise = this.runOne(input, this.runOptions);
+      promise = this.flow.start(input, this.runOptions, this.env);
     } catch (error) {
       promise = Promise.reject(error);
     }
     promise.then(
       (result) => {
-        this.spentNano += costOfResult(result);
-        this.settle({ ok: true, index, result: this.keep(result) });
+        this.spentNano += result.usage.costNanoUsd ?? 0;
+        this.settle({ ok: true, index, result: this.keep(result as Result) });
       },
       (error: unknown) => {
         this.failed++;
-        this.spentNano += costOfError(error);
+        this.spentNano += partialOf(error)?.usage.costNanoUsd ?? 0;
         // Stop before settling, so the slot this run frees is not refilled.
         if (this.stopOnError) this.stop(error, true);
         else if (error instanceof CostBudgetExceededError && error.scope === "batch") this.stop(error, false);
@@ -223,7 +200,6 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
   private stop(reason: unknown, interrupt: boolean): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.halt.abort(reason);
     if (interrupt) this.controller.abort(reason);
     if (!this.exhausted) {
       try {
@@ -248,7 +224,7 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
         failed: this.failed,
         running: this.running,
         total: this.total,
-        spentUsd: this.spentNano / 1e9,
+        spentUsd: nanoToUsd(this.spentNano),
       });
     } catch {
       // A listener's bug must not change the batch's outcome.
@@ -257,11 +233,11 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
 }
 
 /** The outcomes of a batch in the order its runs finish. */
-export const streamBatch = <Result>(
+export const streamBatch = (
   inputs: BatchInputs<unknown>,
   options: BatchOptions | undefined,
-  runOne: RunOne<Result>,
-): AsyncIterableIterator<BatchOutcome<Result, unknown>> => new BatchRun(inputs, options ?? {}, runOne);
+  flow: Flow,
+): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> => new BatchRun(inputs, options ?? {}, flow);
 
 /** A result cut down to what `keep: "output"` keeps. */
 const outputOnly = (result: unknown): unknown => {
@@ -271,14 +247,14 @@ const outputOnly = (result: unknown): unknown => {
 };
 
 /** The outcomes of a batch in input order. */
-export const runBatch = async <Result>(
+export const runBatch = async (
   inputs: BatchInputs<unknown>,
   options: RunManyOptions | undefined,
-  runOne: RunOne<Result>,
+  flow: Flow,
 ): Promise<Array<BatchOutcome<unknown, unknown>>> => {
   const { keep, ...batchOptions } = options ?? {};
   const outcomes: Array<BatchOutcome<unknown, unknown>> = [];
-  const batch = new BatchRun<unknown>(inputs, batchOptions, runOne, keep === "output" ? outputOnly : undefined);
+  const batch = new BatchRun<unknown>(inputs, batchOptions, flow, keep === "output" ? outputOnly : undefined);
   for await (const outcome of batch) outcomes[outcome.index] = outcome;
   return outcomes;
 };

@@ -1,35 +1,35 @@
 /**
- * The runtime side of `router()`. The routing decision runs as a one-step
- * pipeline whose step is the router's `route` function, so it gets a real
- * step context (signal, services, agent calls), a trace, usage, retries and
- * timeouts like any step. Then the chosen route runs, and the two runs'
- * reports are merged into one result.
+ * The runtime side of `router()`: a Flow whose run is its routing step
+ * followed by the chosen route, nested under the route's name.
+ *
+ * The routing step is a one-step pipeline whose step is the router's `route`
+ * function, so it gets a real step context (signal, services, agent calls),
+ * a trace, usage, retries and a timeout like any step. It runs into the
+ * router's own record, so its events keep the router's name as their step
+ * id. The chosen route then runs nested (runtime/nest.ts): its events show as
+ * `"<route>/<step>"`, its usage under the route's name. The router's result
+ * is the route's (status, outputs, output, checkpoint) with the router's
+ * usage, trace and timing, and the route's name.
  */
 import * as Effect from "effect/Effect";
-import type { StandardSchemaV1 } from "../../builder/input-schema.js";
-import type { Graph, NodeConfig } from "../../graph/graph.js";
-import { renderMermaid } from "../../graph/mermaid.js";
-import { BudgetScope } from "../../runtime/budget.js";
-import { limiterOf, type RateLimiter } from "../../runtime/rate-limit.js";
-import { toMillis, type StepConfig } from "../../runtime/config.js";
+import { toMillis } from "../../graph/duration.js";
+import type { StepFacts } from "../../graph/facts.js";
+import type { Graph } from "../../graph/graph.js";
+import { nodeConfigOf } from "../../graph/node-config.js";
+import type { StepConfig } from "../../runtime/config.js";
 import type { PipelineDefinition, RuntimeStepContext } from "../../runtime/definition.js";
-import {
-  CheckpointMismatchError,
-  PipelineDefinitionError,
-  PipelineInputError,
-  PipelineTimeoutError,
-  StepExecutionError,
-} from "../../runtime/errors.js";
-import type { PipelineEvent } from "../../runtime/events.js";
+import { envOf, type RunEnv } from "../../runtime/env.js";
+import { CheckpointMismatchError, isRunFailure, PipelineDefinitionError, StepExecutionError } from "../../runtime/errors.js";
+import type { Flow } from "../../runtime/flow.js";
+import { validateInput } from "../../runtime/input.js";
+import { RunRecord } from "../../runtime/internal/record.js";
+import { nest } from "../../runtime/nest.js";
 import type { RunOptions } from "../../runtime/options.js";
-import type { Checkpoint, PartialResult } from "../../runtime/result.js";
-import { runPipeline, type UntypedResult } from "../../runtime/run.js";
-import type { BatchInputs, BatchOptions, BatchOutcome, RunManyOptions } from "../batch.js";
+import type { Checkpoint, PartialResult, RunTiming, UntypedResult } from "../../runtime/result.js";
+import { runPipeline, runToPromise } from "../../runtime/run.js";
+import type { StandardSchemaV1 } from "../../schema/standard-schema.js";
 import { RouteError } from "../errors.js";
-import { runBatch, streamBatch } from "./batch.js";
-import { isInternalFlow, runFlow, toPromise, type FlowResult, type Inherited, type InternalFlow } from "./flow.js";
-import { mergeReports, partialOf, shiftEvent, withPartial } from "./report.js";
-import { subFlowStep } from "./sub-step.js";
+import { isRunnable } from "../runnable.js";
 
 /** What `router()` was given, untyped. */
 export interface RouterSpec {
@@ -40,40 +40,23 @@ export interface RouterSpec {
   readonly config?: StepConfig | undefined;
 }
 
-/** Validates input against the router's schema (the same rules as a pipeline's). */
-const validate = (router: string, schema: StandardSchemaV1 | undefined, input: unknown): Effect.Effect<unknown, PipelineInputError> => {
-  if (schema === undefined) return Effect.succeed(input);
-  const check = (outcome: StandardSchemaV1.Result<unknown>) =>
-    outcome.issues === undefined ? Effect.succeed(outcome.value) : Effect.fail(new PipelineInputError({ pipeline: router, issues: outcome.issues }));
-  return Effect.suspend(() => {
-    const outcome = schema["~standard"].validate(input);
-    return outcome instanceof Promise ? Effect.flatMap(Effect.promise(() => outcome), check) : check(outcome);
-  });
-};
+/** How the routing step ended: the route to take (and the routing step's timing), or the error to end with. */
+type Decision = { readonly route: string; readonly timing: RunTiming } | { readonly error: unknown };
 
-/** How the routing step ended: the route to take, and the routing run's report. */
-interface Decision {
-  readonly route: string;
-  readonly report: Omit<PartialResult, "checkpoint" | "outputs">;
-}
-
-/** The untyped router behind `router()`. */
 /**
- * One limiter for the routing call and the route's run, when the rate is given
- * as a number. An invalid rate is passed on as given, for the routing run to
- * reject as a definition error.
+ * The options a router's run passes to the route it chose: its own run
+ * options but for what the route inherits from the router's environment
+ * instead (signal, services, events, budgets, rate limit).
  */
-const sharedLimiter = (rateLimit: number | RateLimiter | undefined): number | RateLimiter | undefined => {
-  try {
-    return limiterOf(rateLimit);
-  } catch {
-    return rateLimit;
-  }
+const routeOptionsOf = (options: RunOptions): RunOptions => {
+  const { signal: _signal, services: _services, onEvent: _onEvent, budgets: _budgets, costBudget: _costBudget, rateLimit: _rateLimit, ...own } = options;
+  return own;
 };
 
-export class RouterImpl implements InternalFlow {
+export class RouterFlow implements Flow {
   readonly routes: ReadonlyArray<string>;
-  private readonly targets: ReadonlyMap<string, InternalFlow>;
+  readonly facts: StepFacts;
+  private readonly targets: ReadonlyMap<string, Flow>;
   private readonly decision: PipelineDefinition;
 
   constructor(
@@ -85,156 +68,112 @@ export class RouterImpl implements InternalFlow {
     if (typeof spec.route !== "function") throw problem("a router needs a `route` function that returns a route name.");
     const entries = Object.entries(spec.routes ?? {});
     if (entries.length === 0) throw problem("a router needs at least one route in `routes`.");
+    const targets = new Map<string, Flow>();
     for (const [route, target] of entries) {
-      if (!isInternalFlow(target)) throw problem(`route "${route}" is not a pipeline or a router.`);
+      if (!isRunnable(target)) throw problem(`route "${route}" is not a pipeline or a router.`);
+      if (route === name) throw problem(`route "${route}" has the router's own name; the route's steps show as "${route}/<step>" beside the routing step "${name}", so give one of them another name.`);
+      targets.set(route, target.flowOf());
     }
-    this.targets = new Map(entries as Array<[string, InternalFlow]>);
+    this.targets = targets;
     this.routes = entries.map(([route]) => route);
     if (spec.fallback !== undefined && !this.targets.has(spec.fallback)) {
       throw problem(`its fallback "${spec.fallback}" is not one of its routes (${this.routes.join(", ")}).`);
     }
+    this.facts = { kind: "router", pipeline: name, routes: this.routes };
     const route = spec.route;
     this.decision = {
       name,
       input: undefined,
-      steps: [
-        {
-          id: name,
-          after: [],
-          kind: "router",
-          config: spec.config ?? {},
-          when: undefined,
-          run: (ctx) => route(ctx.input, ctx),
-          routes: this.routes,
-        },
-      ],
+      steps: [{ id: name, after: [], kind: "router", config: spec.config ?? {}, when: undefined, run: (ctx) => route(ctx.input, ctx), routes: this.routes }],
       settings: {},
       defaults: [],
       overrides: [],
     };
   }
 
-  toEffect(input: unknown, options?: RunOptions): Effect.Effect<FlowResult, unknown> {
-    return this[runFlow](input, options ?? {}, {});
+  owns(checkpoint: Checkpoint): boolean {
+    return [...this.targets.values()].some((target) => target.owns(checkpoint));
   }
 
-  run(input: unknown, options?: RunOptions): Promise<FlowResult> {
-    return toPromise(this.toEffect(input, options));
-  }
-
-  runMany(inputs: BatchInputs<unknown>, options?: RunManyOptions): Promise<Array<BatchOutcome<unknown, unknown>>> {
-    return runBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
-  }
-
-  stream(inputs: BatchInputs<unknown>, options?: BatchOptions): AsyncIterableIterator<BatchOutcome<FlowResult, unknown>> {
-    return streamBatch(inputs, options, (input, runOptions) => this.run(input, runOptions));
-  }
-
-  asStep(toInput?: (ctx: RuntimeStepContext) => unknown): (ctx: RuntimeStepContext) => Promise<unknown> {
-    return subFlowStep(this, { kind: "router", pipeline: this.name, routes: this.routes }, toInput);
-  }
-
-  ownsCheckpoint(checkpoint: Checkpoint): boolean {
-    return [...this.targets.values()].some((target) => target.ownsCheckpoint(checkpoint));
-  }
-
+  /** A graph of one router node listing the routes; of its config, only the routing step's timeout and retries. */
   graph(): Graph {
-    const config: { -readonly [K in keyof NodeConfig]: NodeConfig[K] } = {};
     const own = this.spec.config;
-    if (own?.timeout !== undefined) config.timeoutMs = toMillis(own.timeout, `router "${this.name}" timeout`);
-    if (own?.retries !== undefined) config.retries = own.retries;
+    const timeoutMs = own?.timeout === undefined ? undefined : toMillis(own.timeout, `router "${this.name}" timeout`);
+    const config = nodeConfigOf({ timeoutMs, retries: own?.retries });
     return { name: this.name, nodes: [{ id: this.name, kind: "router", after: [], config, routes: [...this.routes] }], edges: [] };
   }
 
-  toMermaid(): string {
-    return renderMermaid(this.graph());
+  start(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> {
+    return runToPromise(this.run(input, options, inherited));
   }
 
-  [runFlow](input: unknown, options: RunOptions, inherited: Inherited): Effect.Effect<FlowResult, unknown> {
-    return Effect.flatMap(validate(this.name, this.spec.input, input), (parsed) => {
-      const resume = options.resume;
-      if (resume !== undefined) return this.resumeRoute(parsed, resume, options, inherited);
-      const started = performance.now();
-      let budgets = options.budgets;
-      if (options.costBudget !== undefined) {
-        // One budget for routing and route together, not one each.
-        budgets = [...(budgets ?? []), new BudgetScope({ limitUsd: options.costBudget, scope: "run" })];
+  run(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Effect.Effect<UntypedResult, unknown> {
+    return Effect.suspend(() => {
+      let env: RunEnv;
+      try {
+        // One environment for the routing step and the route: one budget, one limiter, one signal.
+        env = envOf(options, {}, inherited).env;
+      } catch (error) {
+        return Effect.fail(new PipelineDefinitionError({ pipeline: this.name, problem: error instanceof Error ? error.message : String(error) }));
       }
-      const shared: RunOptions = { ...options, costBudget: undefined, budgets, rateLimit: sharedLimiter(options.rateLimit) };
-      return Effect.flatMap(this.decide(parsed, shared, inherited), (decision) => {
-        const offset = performance.now() - started;
-        return this.runRoute(decision, parsed, shared, inherited, offset);
+      const record = new RunRecord(env.onEvent);
+      return Effect.flatMap(validateInput(this.name, this.spec.input, input), (parsed) => {
+        const resume = options.resume;
+        if (resume !== undefined) return this.resumeRoute(parsed, resume, options, env, record);
+        return Effect.flatMap(this.decide(parsed, options, env, record), (decided) =>
+          "error" in decided ? Effect.fail(decided.error) : this.runRoute(decided.route, parsed, options, env, record, decided.timing),
+        );
       });
     });
   }
 
-  /** Runs the routing step and resolves the route, falling back when it fails or names no route. */
-  private decide(parsed: unknown, options: RunOptions, inherited: Inherited): Effect.Effect<Decision, unknown> {
-    const run = runPipeline(this.decision, parsed, {
-      signal: options.signal,
-      timeout: options.timeout,
-      onEvent: options.onEvent,
-      defaults: options.defaults,
-      services: options.services,
-      budgets: options.budgets,
-      rateLimit: options.rateLimit,
-      client: options.client ?? (inherited.client as RunOptions["client"]),
-      pricing: inherited.pricing === undefined ? options.pricing : { ...inherited.pricing, ...options.pricing },
-    });
-    const fallback = (report: PartialResult, details: { returned?: unknown; cause?: unknown }): Effect.Effect<Decision, RouteError> =>
+  /** Runs the routing step into the router's record and resolves the route, falling back when it fails or names no route. */
+  private decide(parsed: unknown, options: RunOptions, env: RunEnv, record: RunRecord): Effect.Effect<Decision, unknown> {
+    const routing = runPipeline(this.decision, parsed, { defaults: options.defaults, timeout: options.timeout }, env, record);
+    const fallback = (partial: PartialResult, details: { returned?: unknown; cause?: unknown }): Decision =>
       this.spec.fallback === undefined
-        ? Effect.fail(new RouteError({ router: this.name, routes: this.routes, ...details, partial: report }))
-        : Effect.succeed({ route: this.spec.fallback, report });
-    return Effect.matchEffect(run, {
-      onFailure: (error): Effect.Effect<Decision, unknown> =>
-        error instanceof StepExecutionError && error.stepId === this.name ? fallback(error.partial, { cause: error.cause }) : Effect.fail(error),
-      onSuccess: (result: UntypedResult) => {
+        ? { error: new RouteError({ router: this.name, routes: this.routes, ...details, partial }) }
+        : { route: this.spec.fallback, timing: partial.timing };
+    return Effect.matchEffect(routing, {
+      onFailure: (error) =>
+        error instanceof StepExecutionError && error.stepId === this.name ? Effect.succeed(fallback(error.partial, { cause: error.cause })) : Effect.fail(error),
+      onSuccess: (result) => {
         const chosen = result.outputs[this.name];
-        const report = { ...result, outputs: {} };
-        return typeof chosen === "string" && this.targets.has(chosen)
-          ? Effect.succeed<Decision>({ route: chosen, report })
-          : fallback(report, { returned: chosen });
+        return Effect.succeed(
+          typeof chosen === "string" && this.targets.has(chosen) ? { route: chosen, timing: result.timing } : fallback({ ...result, outputs: {} }, { returned: chosen }),
+        );
       },
     });
   }
 
-  /** Runs the chosen route and merges the routing step's report into its result (or its error's partial). */
+  /** Runs the chosen route nested under its name, and reports it as the router's run (or its error with the router's report). */
   private runRoute(
-    decision: Decision,
+    route: string,
     parsed: unknown,
     options: RunOptions,
-    inherited: Inherited,
-    offset: number,
-  ): Effect.Effect<FlowResult, unknown> {
-    const target = this.targets.get(decision.route)!;
-    let timeout: number | undefined;
-    if (options.timeout !== undefined) {
-      const total = toMillis(options.timeout, "run timeout");
-      timeout = total - offset;
-      if (timeout <= 0) {
-        return Effect.fail(
-          new PipelineTimeoutError({ pipeline: this.name, timeoutMs: total, partial: { ...decision.report, outputs: {}, checkpoint: this.emptyCheckpoint() } }),
-        );
-      }
-    }
-    const onEvent = options.onEvent;
-    const routeOptions: RunOptions = {
-      ...options,
-      timeout,
-      onEvent: onEvent === undefined ? undefined : (event: PipelineEvent) => onEvent(shiftEvent(event, offset)),
-    };
-    return Effect.mapBoth(target[runFlow](parsed, routeOptions, inherited), {
-      onSuccess: (result) => ({ ...mergeReports(decision.report, result, offset), route: decision.route }),
-      onFailure: (error) => {
-        const partial = partialOf(error);
-        return partial === undefined ? error : withPartial(error, mergeReports(decision.report, partial, offset));
+    env: RunEnv,
+    record: RunRecord,
+    routingTiming: RunTiming | undefined,
+  ): Effect.Effect<UntypedResult, unknown> {
+    const start = record.now();
+    const report = () => ({
+      usage: record.ledger.snapshot(),
+      trace: [...record.trace],
+      timing: {
+        startedAt: record.startedAt,
+        durationMs: record.now(),
+        steps: { ...routingTiming?.steps, [route]: { start, end: record.now(), durationMs: record.now() - start } },
       },
+    });
+    return Effect.mapBoth(nest(this.targets.get(route)!, parsed, routeOptionsOf(options), env, record, route), {
+      onSuccess: (result): UntypedResult => ({ ...result, ...report(), trace: record.trace, route }),
+      onFailure: (error) => (isRunFailure(error) && error.partial !== undefined ? error.withPartial({ ...error.partial, ...report() }) : error),
     });
   }
 
   /** Resuming skips routing: the checkpoint says which route's pipeline made it. */
-  private resumeRoute(parsed: unknown, resume: Checkpoint, options: RunOptions, inherited: Inherited): Effect.Effect<FlowResult, unknown> {
-    const owner = typeof resume === "object" && resume !== null ? this.routes.find((route) => this.targets.get(route)!.ownsCheckpoint(resume)) : undefined;
+  private resumeRoute(parsed: unknown, resume: Checkpoint, options: RunOptions, env: RunEnv, record: RunRecord): Effect.Effect<UntypedResult, unknown> {
+    const owner = typeof resume === "object" && resume !== null ? this.routes.find((route) => this.targets.get(route)!.owns(resume)) : undefined;
     if (owner === undefined) {
       return Effect.fail(
         new CheckpointMismatchError({
@@ -243,10 +182,6 @@ export class RouterImpl implements InternalFlow {
         }),
       );
     }
-    return Effect.map(this.targets.get(owner)![runFlow](parsed, options, inherited), (result) => ({ ...result, route: owner }));
-  }
-
-  private emptyCheckpoint(): Checkpoint {
-    return { pipeline: this.name, steps: [], outputs: {} };
+    return this.runRoute(owner, parsed, options, env, record, undefined);
   }
 }

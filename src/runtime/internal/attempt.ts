@@ -57,7 +57,7 @@ export class Thrown {
  */
 export const callStep = (context: AttemptContext, at: number): unknown => {
   const { step } = context;
-  context.scope.state.emit({ type: "start", stepId: step.id, attempt: context.attempt, at });
+  context.scope.state.attemptStarted(step, context.attempt, at);
   try {
     return step.definition.run(context);
   } catch (error) {
@@ -72,7 +72,7 @@ export const callStep = (context: AttemptContext, at: number): unknown => {
  * or fails with what the function threw). A plain value is never an Effect,
  * so the two cannot be confused.
  */
-export const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number): unknown => {
+const startAttempt = (scope: RunScope, step: CompiledStep, attempt: number): unknown => {
   const context = new AttemptContext(scope, step, attempt);
   const returned = callStep(context, scope.state.now());
   if (returned instanceof Thrown) return Effect.fail(returned.error);

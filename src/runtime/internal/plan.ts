@@ -12,9 +12,13 @@ export interface CompiledStep {
   readonly definition: StepDefinition;
   readonly deps: ReadonlyArray<number>;
   readonly dependents: ReadonlyArray<number>;
-  readonly depIds: ReadonlySet<string>;
+  /** The plan index of each dependency, by id: `ctx.dep(id)` looks it up in constant time. */
+  readonly depIndex: ReadonlyMap<string, number>;
   readonly config: ResolvedStepConfig;
 }
+
+/** No steps: what a step that readies none returns, shared. */
+export const NO_STEPS: ReadonlyArray<number> = [];
 
 /** The per-run config layers that sit above the pipeline's own. */
 export interface RunConfigLayers {
@@ -52,7 +56,7 @@ const compile = (definition: PipelineDefinition, run: RunConfigLayers): Readonly
     definition: step,
     deps: step.after.map((dependency) => indexOf.get(dependency)!),
     dependents: dependents[index]!,
-    depIds: new Set(step.after),
+    depIndex: new Map(step.after.map((dependency) => [dependency, indexOf.get(dependency)!])),
     config: resolveStepConfig(
       [
         ...definition.defaults,
@@ -61,7 +65,8 @@ const compile = (definition: PipelineDefinition, run: RunConfigLayers): Readonly
         run.defaults,
         run.steps?.[step.id],
       ],
-      `Pipeline "${definition.name}", step "${step.id}"`,
+      // The run reports it as a definition error, which names the pipeline.
+      `step "${step.id}"`,
     ),
   }));
 };

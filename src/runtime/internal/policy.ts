@@ -16,11 +16,11 @@ export interface StepRun {
 }
 
 /**
- * Builds the effect that runs `step` with its timeout and retries. `deadline`
- * is the run's deadline in run-relative milliseconds: a retry that could not
- * start before it is not started.
+ * Builds the effect that runs `step` with its timeout and retries. A retry
+ * that could not start before the run's deadline (its own, or one of a run
+ * around it) is not started.
  */
-export const runWithPolicy = (scope: RunScope, step: CompiledStep, deadline: number | undefined): StepRun => {
+export const runWithPolicy = (scope: RunScope, step: CompiledStep): StepRun => {
   const { timeoutMs, retries, retryDelayMs } = step.config;
   if (timeoutMs === undefined && retries === 0) return { effect: runAttempt(scope, step, 1), attempts: () => 1 };
   let attempt = 0;
@@ -34,12 +34,13 @@ export const runWithPolicy = (scope: RunScope, step: CompiledStep, deadline: num
     });
   });
   const { state } = scope;
+  const deadline = scope.env.deadline;
   const effect = withRetries(once, {
     retries,
     retryDelayMs,
     attempts: () => attempt,
-    allow: (delayMs) => deadline === undefined || state.now() + delayMs < deadline,
-    onRetry: (error, delayMs) => state.emit({ type: "retry", stepId: step.id, attempt, delayMs, error, at: state.now() }),
+    allow: deadline === undefined ? undefined : (delayMs) => performance.now() + delayMs < deadline,
+    onRetry: (error, delayMs) => state.retrying(step, attempt, delayMs, error),
   });
   return { effect, attempts: () => attempt };
 };

@@ -22,7 +22,7 @@ import * as Semaphore from "effect/Semaphore";
 import { abortInterrupted, abortOnInterrupt, callStep, isPromiseLike, Thrown } from "./attempt.js";
 import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy, type StepRun } from "./policy.js";
-import type { CompiledStep } from "./plan.js";
+import { NO_STEPS, type CompiledStep } from "./plan.js";
 import type { RunState } from "./state.js";
 import { isStopRequest } from "../stop.js";
 
@@ -30,8 +30,6 @@ import { isStopRequest } from "../stop.js";
 export interface ScheduleOptions {
   readonly maxConcurrency: number | undefined;
   readonly failFast: boolean;
-  /** The run's deadline in run-relative milliseconds, if it has one. */
-  readonly deadline: number | undefined;
 }
 
 /**
@@ -40,8 +38,6 @@ export interface ScheduleOptions {
  * their turn about as often as Effect's own op budget would give it to them.
  */
 const STEPS_BEFORE_YIELD = 256;
-
-const NONE: ReadonlyArray<number> = [];
 
 /**
  * Runs every step of the plan, recording outcomes in the run state. Never
@@ -173,22 +169,28 @@ class Scheduler {
     if (state.finished) this.finish();
   }
 
-  succeeded(step: CompiledStep, value: unknown, start: number, attempts: number): ReadonlyArray<number> {
-    if (!isStopRequest(value)) return this.state.succeed(step, value, start, attempts);
-    this.state.stop(step, value.payload, start, attempts);
-    return NONE;
-  }
-
-  failed(step: CompiledStep, error: unknown, start: number, attempts: number): ReadonlyArray<number> {
-    this.state.fail(step, error, attempts, start);
-    if (this.options.failFast) this.state.abort ??= { kind: "failFast" };
-    return NONE;
+  /**
+   * Records how a step ended, however it was awaited: its output (or stop
+   * request) when `ok`, else what it failed with after `attempts`. Returns the
+   * dependents it readied. With {@link Scheduler.launch}, this is the seam a
+   * journal of step outcomes wraps.
+   */
+  private outcome(step: CompiledStep, begin: number, attempts: number, ok: boolean, value: unknown): ReadonlyArray<number> {
+    const { state } = this;
+    if (!ok) {
+      state.fail(step, value, attempts, begin);
+      if (this.options.failFast) state.abort ??= { kind: "failFast" };
+      return NO_STEPS;
+    }
+    if (!isStopRequest(value)) return state.succeed(step, value, begin, attempts);
+    state.stop(step, value.payload, begin, attempts);
+    return NO_STEPS;
   }
 
   /** Records how a step awaited by a fiber or a Promise callback ended, and starts what it readies. */
-  settled(step: CompiledStep, begin: number, attempts: number, ok: boolean, outcome: unknown): void {
+  settled(step: CompiledStep, begin: number, attempts: number, ok: boolean, value: unknown): void {
     if (this.closed) return;
-    this.advance(ok ? this.succeeded(step, outcome, begin, attempts) : this.failed(step, outcome, begin, attempts));
+    this.advance(this.outcome(step, begin, attempts, ok, value));
   }
 
   private finish(): void {
@@ -206,42 +208,52 @@ class Scheduler {
     else void Effect.runPromise(closing).then(done, done);
   }
 
-  /** Starts a step; returns the dependents it readied if it settled at once. */
+  /** Starts a step unless its condition says to skip it; returns the dependents it readied if it settled at once. */
   private start(step: CompiledStep): ReadonlyArray<number> {
-    const { scope, state, semaphore } = this;
+    const { state } = this;
     state.begin(step);
     const when = step.definition.when;
     if (when !== undefined) {
       let holds: boolean;
       try {
-        holds = when(new AttemptContext(scope, step, 0));
+        holds = when(new AttemptContext(this.scope, step, 0));
       } catch (error) {
         state.fail(step, error, 0, state.now());
-        return NONE;
+        return NO_STEPS;
       }
       if (!holds) return state.skipByCondition(step);
     }
-    const begin = state.now();
+    return this.launch(step, state.now());
+  }
+
+  /**
+   * Runs a step's attempts, each with its own context: at once when it
+   * settles on the spot (its outcome is recorded and the dependents it
+   * readied returned), else awaited by a Promise callback or a fiber, which
+   * record it when it settles. Every outcome goes through {@link Scheduler.outcome}.
+   */
+  private launch(step: CompiledStep, begin: number): ReadonlyArray<number> {
+    const { scope, semaphore } = this;
     if (semaphore !== undefined || step.config.timeoutMs !== undefined || step.config.retries !== 0) {
-      const run = runWithPolicy(scope, step, this.options.deadline);
+      const run = runWithPolicy(scope, step);
       this.forkStep(step, begin, semaphore === undefined ? run.effect : semaphore.withPermit(run.effect), run);
-      return NONE;
+      return NO_STEPS;
     }
     const context = new AttemptContext(scope, step, 1);
     const returned = callStep(context, begin);
-    if (returned instanceof Thrown) return this.failed(step, returned.error, begin, 1);
+    if (returned instanceof Thrown) return this.outcome(step, begin, 1, false, returned.error);
     if (isPromiseLike(returned)) {
       this.awaitPromise(step, begin, returned, context);
-      return NONE;
+      return NO_STEPS;
     }
-    if (!Effect.isEffect(returned)) return this.succeeded(step, returned, begin, 1);
+    if (!Effect.isEffect(returned)) return this.outcome(step, begin, 1, true, returned);
     if (Exit.isExit(returned)) {
       return Exit.isSuccess(returned)
-        ? this.succeeded(step, returned.value, begin, 1)
-        : this.failed(step, Cause.squash(returned.cause), begin, 1);
+        ? this.outcome(step, begin, 1, true, returned.value)
+        : this.outcome(step, begin, 1, false, Cause.squash(returned.cause));
     }
     this.forkStep(step, begin, abortOnInterrupt(returned as Effect.Effect<unknown, unknown>, context), undefined);
-    return NONE;
+    return NO_STEPS;
   }
 
   private awaitPromise(step: CompiledStep, begin: number, promise: PromiseLike<unknown>, context: AttemptContext): void {

@@ -1,11 +1,13 @@
 /**
- * The mutable record of one run: outputs, statuses, failures, timing and the
- * event log. Only the scheduler and the attempt runner write to it.
+ * The bookkeeping of one run of a plan: each step's status, output and
+ * timing, the first failure, and why the run must end early. The scheduler
+ * writes to it; every change it records is also an event, emitted through
+ * the run's {@link RunRecord}.
  */
-import type { PipelineEvent } from "../events.js";
-import type { Checkpoint, PartialResult, RunTiming, StepTiming } from "../result.js";
-import { UsageLedger } from "../usage.js";
+import { NO_STEPS } from "./plan.js";
 import type { CompiledStep } from "./plan.js";
+import type { Checkpoint, PartialResult, RunTiming, StepTiming } from "../result.js";
+import type { RunRecord } from "./record.js";
 
 /** How far a step got. */
 export const StepStatus = { Pending: 0, Running: 1, Succeeded: 2, Failed: 3, Skipped: 4, Stopped: 5 } as const;
@@ -19,8 +21,6 @@ export interface StepFailure {
 
 /** Why the run must end before every step has settled. */
 export type RunAbort = { readonly kind: "failFast" } | { readonly kind: "stop"; readonly stepId: string; readonly payload: unknown };
-
-const NONE: ReadonlyArray<number> = [];
 
 /** Records of more keys than this are built as hash tables (see {@link recordOf}). */
 const LARGE_RECORD = 32;
@@ -82,10 +82,6 @@ export class RunState {
   readonly status: Array<number>;
   /** Each step's count of dependencies not yet settled, by index. */
   readonly remaining: Array<number>;
-  readonly trace: PipelineEvent[] = [];
-  readonly ledger = new UsageLedger();
-  readonly startedAt = Date.now();
-  private readonly origin = performance.now();
   private readonly ids: ReadonlyArray<string>;
   settled = 0;
   /** Steps started and not yet settled. */
@@ -95,7 +91,8 @@ export class RunState {
 
   constructor(
     readonly steps: ReadonlyArray<CompiledStep>,
-    private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
+    /** Where the run's events and usage go: its own record, or the one of the router it decides for. */
+    readonly record: RunRecord,
     resumed?: Readonly<Record<string, unknown>>,
   ) {
     const template = templateOf(steps);
@@ -125,7 +122,6 @@ export class RunState {
     return ready;
   }
 
-  /** Marks a step as started. */
   begin(step: CompiledStep): void {
     this.status[step.index] = StepStatus.Running;
     this.running++;
@@ -133,19 +129,17 @@ export class RunState {
 
   /** Milliseconds since the run started. */
   now(): number {
-    return performance.now() - this.origin;
+    return this.record.now();
   }
 
-  /** Appends an event to the trace and hands it to `onEvent`; a throwing listener cannot break the run. */
-  emit(event: PipelineEvent): void {
-    this.trace.push(event);
-    if (this.onEvent !== undefined) {
-      try {
-        this.onEvent(event);
-      } catch {
-        // A listener's bug must not change the run's outcome.
-      }
-    }
+  /** Records that an attempt of a step started, at `at` (run-relative milliseconds, which the caller may already have read). */
+  attemptStarted(step: CompiledStep, attempt: number, at: number): void {
+    this.record.emit({ type: "start", stepId: step.id, attempt, at });
+  }
+
+  /** Records that an attempt failed and the next one starts after `delayMs`. */
+  retrying(step: CompiledStep, attempt: number, delayMs: number, error: unknown): void {
+    this.record.emit({ type: "retry", stepId: step.id, attempt, delayMs, error, at: this.now() });
   }
 
   /** Records a step's output and returns the dependents that became ready. */
@@ -153,7 +147,7 @@ export class RunState {
     this.values[step.index] = output;
     this.succeeded.push(step.index);
     const end = this.finish(step, StepStatus.Succeeded, start);
-    this.emit({ type: "success", stepId: step.id, attempt, at: end, durationMs: end - start });
+    this.record.emit({ type: "success", stepId: step.id, attempt, at: end, durationMs: end - start });
     return this.release(step);
   }
 
@@ -162,7 +156,7 @@ export class RunState {
     this.status[step.index] = StepStatus.Skipped;
     this.settled++;
     this.running--;
-    this.emit({ type: "skip", stepId: step.id, reason: "condition-false", at: this.now() });
+    this.record.emit({ type: "skip", stepId: step.id, reason: "condition-false", at: this.now() });
     return this.release(step);
   }
 
@@ -171,7 +165,7 @@ export class RunState {
     const end = this.finish(step, StepStatus.Failed, start);
     this.failure ??= { stepId: step.id, cause, attempts };
     if (endsRun(cause)) this.abort ??= { kind: "failFast" };
-    this.emit({ type: "failure", stepId: step.id, attempts, error: cause, at: end });
+    this.record.emit({ type: "failure", stepId: step.id, attempts, error: cause, at: end });
     this.skipDownstream(step);
   }
 
@@ -179,7 +173,7 @@ export class RunState {
   stop(step: CompiledStep, payload: unknown, start: number, attempt: number): void {
     const end = this.finish(step, StepStatus.Stopped, start);
     this.abort ??= { kind: "stop", stepId: step.id, payload };
-    this.emit({ type: "stop", stepId: step.id, attempt, payload, at: end });
+    this.record.emit({ type: "stop", stepId: step.id, attempt, payload, at: end });
   }
 
   /** Records that a running step ended with `status`, with its timing; returns when it ended. */
@@ -198,7 +192,7 @@ export class RunState {
       if (this.status[step.index] !== StepStatus.Pending) continue;
       this.status[step.index] = StepStatus.Skipped;
       this.settled++;
-      this.emit({ type: "skip", stepId: step.id, reason: "run-stopped", at: this.now() });
+      this.record.emit({ type: "skip", stepId: step.id, reason: "run-stopped", at: this.now() });
     }
   }
 
@@ -220,7 +214,7 @@ export class RunState {
       const dependent = dependents[index]!;
       if (--this.remaining[dependent]! === 0 && this.status[dependent] === StepStatus.Pending) (ready ??= []).push(dependent);
     }
-    return ready ?? NONE;
+    return ready ?? NO_STEPS;
   }
 
   private skipDownstream(step: CompiledStep): void {
@@ -231,7 +225,7 @@ export class RunState {
       this.status[index] = StepStatus.Skipped;
       this.settled++;
       const skipped = this.steps[index]!;
-      this.emit({ type: "skip", stepId: skipped.id, reason: "dependency-failed", at: this.now() });
+      this.record.emit({ type: "skip", stepId: skipped.id, reason: "dependency-failed", at: this.now() });
       stack.push(...skipped.dependents);
     }
   }
@@ -263,7 +257,7 @@ export class RunState {
     const { timed, timings, ids } = this;
     const steps = recordOf<StepTiming>(timed.length);
     for (let index = 0; index < timed.length; index++) steps[ids[timed[index]!]!] = timings[timed[index]!]!;
-    return { startedAt: this.startedAt, durationMs: this.now(), steps };
+    return { startedAt: this.record.startedAt, durationMs: this.now(), steps };
   }
 
   /** The completed steps' outputs, to resume from. */
@@ -275,9 +269,9 @@ export class RunState {
   partial(pipeline: string): PartialResult {
     return {
       outputs: this.outputs(),
-      usage: this.ledger.snapshot(),
+      usage: this.record.ledger.snapshot(),
       timing: this.timing(),
-      trace: [...this.trace],
+      trace: [...this.record.trace],
       checkpoint: this.checkpoint(pipeline),
     };
   }

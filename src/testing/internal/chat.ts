@@ -39,26 +39,26 @@ interface Answer {
   readonly usage: Usage;
 }
 
-function answer(ex: Exchange, request: MockChatRequest, spec: MockResponseSpec, deps: ChatDeps): Answer {
-  const message = generated(spec, ex.record.id);
+function prepareAnswer(exchange: Exchange, request: MockChatRequest, spec: MockResponseSpec, deps: ChatDeps): Answer {
+  const message = generated(spec, exchange.record.id);
   const input = spec.usage?.inputTokens ?? inputTokens(request);
   const cached = spec.usage?.cachedInputTokens ?? Math.min(input, deps.promptCache?.lookup(request) ?? 0);
   return {
     request,
-    meta: { id: `chatcmpl-${ex.record.id}`, created: Math.floor(Date.now() / 1000), model: request.model },
+    meta: { id: `chatcmpl-${exchange.record.id}`, created: Math.floor(Date.now() / 1000), model: request.model },
     message,
     usage: { inputTokens: input, outputTokens: spec.usage?.outputTokens ?? outputTokens(message), cachedInputTokens: cached },
   };
 }
 
-function bill(ex: Exchange, deps: ChatDeps, a: Answer, outputShare = 1): void {
+function bill(exchange: Exchange, deps: ChatDeps, answer: Answer, outputShare = 1): void {
   const partial = outputShare < 1;
   deps.bill({
-    requestId: ex.record.id,
-    model: a.request.model,
-    inputTokens: a.usage.inputTokens,
-    outputTokens: partial ? Math.round(a.usage.outputTokens * outputShare) : a.usage.outputTokens,
-    cachedInputTokens: a.usage.cachedInputTokens,
+    requestId: exchange.record.id,
+    model: answer.request.model,
+    inputTokens: answer.usage.inputTokens,
+    outputTokens: partial ? Math.round(answer.usage.outputTokens * outputShare) : answer.usage.outputTokens,
+    cachedInputTokens: answer.usage.cachedInputTokens,
     partial,
   });
 }
@@ -74,80 +74,80 @@ async function resolveSpec(request: MockChatRequest, deps: ChatDeps): Promise<Mo
 type Cut = { readonly type: "truncated" } | { readonly type: "reset"; readonly afterEvents: number };
 
 /** Writes SSE frames, billing in full just before the finish chunk or partially if cut short. */
-async function stream(ex: Exchange, deps: ChatDeps, a: Answer, delayMs: number, cut?: Cut): Promise<void> {
-  const frames = streamFrames(a.meta, a.message, a.request.includeUsage ? a.usage : undefined);
+async function stream(exchange: Exchange, deps: ChatDeps, answer: Answer, delayMs: number, cut?: Cut): Promise<void> {
+  const frames = streamFrames(answer.meta, answer.message, answer.request.includeUsage ? answer.usage : undefined);
   const limit =
     cut === undefined ? frames.length : cut.type === "truncated" ? Math.ceil(frames.length / 2) : Math.min(cut.afterEvents, frames.length);
-  const total = outputChars(a.message);
-  ex.res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+  const total = outputChars(answer.message);
+  exchange.res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
   let sent = 0;
   let billed = false;
-  for (const [i, frame] of frames.slice(0, limit).entries()) {
-    if (ex.signal.aborted || ex.res.destroyed) break;
+  for (const [index, frame] of frames.slice(0, limit).entries()) {
+    if (exchange.signal.aborted || exchange.res.destroyed) break;
     if (frame.finish && !billed) {
-      bill(ex, deps, a);
+      bill(exchange, deps, answer);
       billed = true;
     }
-    const flushed = new Promise<void>((resolve) => ex.res.write(`data: ${frame.data}\n\n`, () => resolve()));
+    const flushed = new Promise<void>((resolve) => exchange.res.write(`data: ${frame.data}\n\n`, () => resolve()));
     // A reset must not discard the events it was meant to let through.
-    if (cut?.type === "reset" && i === limit - 1) await flushed;
+    if (cut?.type === "reset" && index === limit - 1) await flushed;
     sent += frame.outputChars;
-    if (delayMs > 0 && i < limit - 1 && !(await sleep(delayMs, ex.signal))) break;
+    if (delayMs > 0 && index < limit - 1 && !(await sleep(delayMs, exchange.signal))) break;
   }
-  if (!billed) bill(ex, deps, a, total === 0 ? 0.5 : Math.min(0.999, sent / total));
+  if (!billed) bill(exchange, deps, answer, total === 0 ? 0.5 : Math.min(0.999, sent / total));
   if (cut?.type === "reset") {
-    ex.serverDisconnect();
-    ex.req.socket.destroy();
+    exchange.serverDisconnect();
+    exchange.req.socket.destroy();
     return;
   }
-  if (!ex.res.destroyed) ex.res.end();
+  if (!exchange.res.destroyed) exchange.res.end();
 }
 
 /** Applies `fault`; `delayMs` spaces the events of a stream it cuts short. */
-async function applyFault(ex: Exchange, fault: Fault, a: Answer, deps: ChatDeps, delayMs = 0): Promise<void> {
-  ex.record.fault = fault.type;
+async function applyFault(exchange: Exchange, fault: Fault, answer: Answer, deps: ChatDeps, delayMs = 0): Promise<void> {
+  exchange.record.fault = fault.type;
   switch (fault.type) {
     case "latency":
       return;
     case "status":
-      return sendError(ex.res, fault.status, {
+      return sendError(exchange.res, fault.status, {
         ...(fault.retryAfter !== undefined ? { retryAfter: fault.retryAfter } : {}),
         ...(fault.body !== undefined ? { body: fault.body } : {}),
         ...(fault.message !== undefined ? { message: fault.message } : {}),
       });
     case "reset":
-      if (fault.afterEvents !== undefined && a.request.stream) {
-        return stream(ex, deps, a, delayMs, { type: "reset", afterEvents: fault.afterEvents });
+      if (fault.afterEvents !== undefined && answer.request.stream) {
+        return stream(exchange, deps, answer, delayMs, { type: "reset", afterEvents: fault.afterEvents });
       }
-      ex.serverDisconnect();
-      ex.req.socket.destroy();
+      exchange.serverDisconnect();
+      exchange.req.socket.destroy();
       return;
     case "hang":
-      return untilAborted(ex.signal);
+      return untilAborted(exchange.signal);
     case "malformed":
-      bill(ex, deps, a);
-      return sendJson(ex.res, 200, `{"id":"${a.meta.id}","object":"chat.completion","choices":[{ this is not json`);
+      bill(exchange, deps, answer);
+      return sendJson(exchange.res, 200, `{"id":"${answer.meta.id}","object":"chat.completion","choices":[{ this is not json`);
     case "truncated": {
-      if (a.request.stream) return stream(ex, deps, a, 0, { type: "truncated" });
-      const body = JSON.stringify(completionJson(a.meta, a.message, a.usage));
-      bill(ex, deps, a, 0.5);
-      ex.res.writeHead(200, { "content-type": "application/json" });
-      ex.res.end(body.slice(0, Math.floor(body.length / 2)));
+      if (answer.request.stream) return stream(exchange, deps, answer, 0, { type: "truncated" });
+      const body = JSON.stringify(completionJson(answer.meta, answer.message, answer.usage));
+      bill(exchange, deps, answer, 0.5);
+      exchange.res.writeHead(200, { "content-type": "application/json" });
+      exchange.res.end(body.slice(0, Math.floor(body.length / 2)));
       return;
     }
   }
 }
 
-/** Handles one chat completion request whose JSON body is already in `ex.record.body`. */
-export async function handleChat(ex: Exchange, deps: ChatDeps): Promise<void> {
-  const parsed = parseChatRequest(ex.record.body, ex.req.headers);
-  if (!parsed.ok) return sendError(ex.res, 400, { message: parsed.error });
+/** Handles one chat completion request whose JSON body is already in `exchange.record.body`. */
+export async function handleChat(exchange: Exchange, deps: ChatDeps): Promise<void> {
+  const parsed = parseChatRequest(exchange.record.body, exchange.req.headers);
+  if (!parsed.ok) return sendError(exchange.res, 400, { message: parsed.error });
   const request = parsed.request;
 
   const queued = deps.nextFault();
   if (queued !== undefined && queued.type !== "latency") {
     // A queued fault does not consume the script: the retry gets the scripted answer.
-    return applyFault(ex, queued, answer(ex, request, defaultResponder(request), deps), deps);
+    return applyFault(exchange, queued, prepareAnswer(exchange, request, defaultResponder(request), deps), deps);
   }
 
   let spec: MockResponseSpec;
@@ -155,22 +155,22 @@ export async function handleChat(ex: Exchange, deps: ChatDeps): Promise<void> {
     spec = await resolveSpec(request, deps);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return sendError(ex.res, 500, { message: `Mock responder failed: ${reason}` });
+    return sendError(exchange.res, 500, { message: `Mock responder failed: ${reason}` });
   }
-  const a = answer(ex, request, spec, deps);
+  const answer = prepareAnswer(exchange, request, spec, deps);
   const latency =
     (queued?.type === "latency" ? queued.ms : 0) +
     (spec.fault?.type === "latency" ? spec.fault.ms : 0) +
     (spec.latencyMs ?? deps.defaultLatencyMs);
-  if (queued?.type === "latency" || spec.fault?.type === "latency") ex.record.fault = "latency";
+  if (queued?.type === "latency" || spec.fault?.type === "latency") exchange.record.fault = "latency";
 
-  if (!(await sleep(latency, ex.signal))) {
-    if (spec.billOnAbort === true && ex.record.aborted) bill(ex, deps, a);
+  if (!(await sleep(latency, exchange.signal))) {
+    if (spec.billOnAbort === true && exchange.record.aborted) bill(exchange, deps, answer);
     return;
   }
-  if (spec.fault !== undefined && spec.fault.type !== "latency") return applyFault(ex, spec.fault, a, deps, spec.chunkDelayMs ?? 0);
-  if (spec.status !== undefined && spec.status >= 400) return sendError(ex.res, spec.status);
-  if (request.stream) return stream(ex, deps, a, spec.chunkDelayMs ?? 0);
-  bill(ex, deps, a);
-  sendJson(ex.res, spec.status ?? 200, completionJson(a.meta, a.message, a.usage));
+  if (spec.fault !== undefined && spec.fault.type !== "latency") return applyFault(exchange, spec.fault, answer, deps, spec.chunkDelayMs ?? 0);
+  if (spec.status !== undefined && spec.status >= 400) return sendError(exchange.res, spec.status);
+  if (request.stream) return stream(exchange, deps, answer, spec.chunkDelayMs ?? 0);
+  bill(exchange, deps, answer);
+  sendJson(exchange.res, spec.status ?? 200, completionJson(answer.meta, answer.message, answer.usage));
 }

@@ -1,11 +1,20 @@
 /** The server state behind {@link MockOpenAIServer}: recording, billing, script, faults and routing. */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MockOpenAIOptions, MockOpenAIServer } from "../server.js";
 import { handleChat, type ChatDeps, type Exchange, type MutableRecord } from "./chat.js";
 import { readBody, sendError, sendJson } from "./http.js";
+import type { MockOpenAIOptions, MockOpenAIServer } from "./server-types.js";
 import { PromptCache } from "./tokens.js";
-import type { BilledUsage, Fault, MockResponder, MockResponseSpec, MockRoute, RecordedRequest, UsageTotals } from "./types.js";
+import type {
+  BilledUsage,
+  Fault,
+  MockResponder,
+  MockResponseSpec,
+  MockRoute,
+  RecordedRequest,
+  RequestOutcome,
+  UsageTotals,
+} from "./types.js";
 
 const DEFAULT_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-5-mini", "text-embedding-3-small"];
 
@@ -14,6 +23,18 @@ interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** Faults that end the response abnormally; a request that got one is recorded with outcome `"fault"`. */
+const ENDING_FAULTS: ReadonlySet<Fault["type"]> = new Set(["reset", "truncated", "malformed"]);
+
+/** How a finished request ended, from its record and its response, checked in this order. */
+function outcomeOf(record: RecordedRequest, res: ServerResponse): RequestOutcome {
+  if (record.aborted) return "aborted";
+  if (record.fault !== undefined && ENDING_FAULTS.has(record.fault)) return "fault";
+  if (!res.writableEnded) return "closed";
+  if (res.statusCode >= 400) return "error";
+  return "completed";
 }
 
 /** Implementation of {@link MockOpenAIServer}; `handle` is the `node:http` request listener. */
@@ -61,13 +82,13 @@ export class MockServer implements MockOpenAIServer {
   }
 
   totalBilled(): UsageTotals {
-    const sum = (pick: (b: BilledUsage) => number): number => this.billed.reduce((n, b) => n + pick(b), 0);
-    const inputTokens = sum((b) => b.inputTokens);
-    const outputTokens = sum((b) => b.outputTokens);
+    const sum = (pick: (usage: BilledUsage) => number): number => this.billed.reduce((total, usage) => total + pick(usage), 0);
+    const inputTokens = sum((usage) => usage.inputTokens);
+    const outputTokens = sum((usage) => usage.outputTokens);
     return {
       inputTokens,
       outputTokens,
-      cachedInputTokens: sum((b) => b.cachedInputTokens),
+      cachedInputTokens: sum((usage) => usage.cachedInputTokens),
       totalTokens: inputTokens + outputTokens,
       responses: this.billed.length,
     };
@@ -81,8 +102,8 @@ export class MockServer implements MockOpenAIServer {
     this.#responder = responder;
   }
 
-  failNext(n: number, fault: Fault): void {
-    for (let i = 0; i < n; i++) this.#faults.push(fault);
+  failNext(count: number, fault: Fault): void {
+    for (let queued = 0; queued < count; queued++) this.#faults.push(fault);
   }
 
   reset(): void {
@@ -106,9 +127,9 @@ export class MockServer implements MockOpenAIServer {
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       for (const controller of this.#active) controller.abort();
-      for (const w of this.#waiters) {
-        clearTimeout(w.timer);
-        w.reject(new Error("mock OpenAI server closed"));
+      for (const waiter of this.#waiters) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error("mock OpenAI server closed"));
       }
       this.#waiters.clear();
       // The handles finish closing in the event loop's close phase: wait past it.
@@ -140,11 +161,11 @@ export class MockServer implements MockOpenAIServer {
   }
 
   #notify(): void {
-    for (const w of this.#waiters) {
-      if (!w.ready()) continue;
-      clearTimeout(w.timer);
-      this.#waiters.delete(w);
-      w.resolve();
+    for (const waiter of this.#waiters) {
+      if (!waiter.ready()) continue;
+      clearTimeout(waiter.timer);
+      this.#waiters.delete(waiter);
+      waiter.resolve();
     }
   }
 
@@ -183,30 +204,22 @@ export class MockServer implements MockOpenAIServer {
       controller.abort();
     });
     res.setHeader("x-request-id", record.id);
-    const ex: Exchange = { req, res, record, signal: controller.signal, serverDisconnect: () => (serverDisconnect = true) };
+    const exchange: Exchange = { req, res, record, signal: controller.signal, serverDisconnect: () => (serverDisconnect = true) };
     try {
-      await this.#route(ex);
+      await this.#route(exchange);
     } catch (error) {
       sendError(res, 500, { message: `Mock server error: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
       record.status = res.headersSent ? res.statusCode : undefined;
-      record.outcome = record.aborted
-        ? "aborted"
-        : record.fault === "reset" || record.fault === "truncated" || record.fault === "malformed"
-          ? "fault"
-          : !res.writableEnded
-            ? "closed"
-            : res.statusCode >= 400
-              ? "error"
-              : "completed";
+      record.outcome = outcomeOf(record, res);
       record.finishedAt = Date.now();
       this.#active.delete(controller);
       this.#notify();
     }
   }
 
-  async #route(ex: Exchange): Promise<void> {
-    const { req, res, record } = ex;
+  async #route(exchange: Exchange): Promise<void> {
+    const { req, res, record } = exchange;
     const body = await readBody(req, this.#options.maxBodyBytes ?? 8 * 1024 * 1024);
     const text = "text" in body ? body.text : "";
     let json: unknown = undefined;
@@ -239,7 +252,7 @@ export class MockServer implements MockOpenAIServer {
     }
     if (req.method === "POST" && path === "/v1/chat/completions") {
       if (invalidJson) return sendError(res, 400, { message: "We could not parse the JSON body of your request." });
-      return handleChat(ex, this.#deps());
+      return handleChat(exchange, this.#deps());
     }
     return sendError(res, 404, { message: `Unknown request URL: ${req.method ?? "GET"} ${record.path}.` });
   }

@@ -1,0 +1,109 @@
+/**
+ * What a run inherits from its caller, and the one function that decides it.
+ *
+ * A run is started by a caller (`p.run`, a batch, a sub-pipeline step, a
+ * router's chosen route) that may itself be part of a run. Everything the run
+ * takes from outside its own definition is resolved once, here, into a
+ * {@link RunEnv}: its steps read it, its model calls are paced and charged by
+ * it, and a run nested inside it inherits from it.
+ */
+import type OpenAI from "openai";
+import { toMillis } from "../graph/duration.js";
+import { BudgetScope } from "./budget.js";
+import { wholeNumber } from "./config.js";
+import type { RunSettings } from "./definition.js";
+import type { BudgetScopeKind } from "./errors.js";
+import type { PipelineEvent } from "./events.js";
+import type { RunRecord } from "./internal/record.js";
+import type { RunOptions } from "./options.js";
+import type { PriceTable } from "./prices.js";
+import { limiterOf, type RateLimiter } from "./rate-limit.js";
+
+/** The run and step a nested run belongs to. */
+export interface ParentLink {
+  /** The parent run's record: the nested run's events and usage are added to it. */
+  readonly record: RunRecord;
+  /** The parent's step that runs the nested run: its id prefixes the nested run's step ids. */
+  readonly stepId: string;
+}
+
+/** Everything a run inherits from its caller. */
+export interface RunEnv {
+  /** Aborting it interrupts the run. */
+  readonly signal: AbortSignal | undefined;
+  readonly services: unknown;
+  /** When (on `performance.now()`'s clock) the run or a run around it must end; no retry starts that could not begin before it. */
+  readonly deadline: number | undefined;
+  /** Every budget the run's model calls are charged to: its own, the ones it was given, its parents'. */
+  readonly budgets: ReadonlyArray<BudgetScope>;
+  readonly limiter: RateLimiter | undefined;
+  readonly client: OpenAI | undefined;
+  readonly pricing: PriceTable | undefined;
+  /** Where the run's events go besides its trace. */
+  readonly onEvent: ((event: PipelineEvent) => void) | undefined;
+  readonly parent: ParentLink | undefined;
+}
+
+/** What {@link envOf} decides for one run: its environment, and the limits the run enforces itself. */
+export interface ResolvedRun {
+  readonly env: RunEnv;
+  /** How long the run may take from now, when it was given a `timeout` (or inherited a nearer deadline): it then fails with `PipelineTimeoutError`. */
+  readonly timeoutMs: number | undefined;
+  readonly maxConcurrency: number | undefined;
+  readonly failFast: boolean;
+}
+
+const NO_BUDGETS: ReadonlyArray<BudgetScope> = [];
+
+const mergePrices = (outer: PriceTable | undefined, middle: PriceTable | undefined, inner: PriceTable | undefined): PriceTable | undefined =>
+  outer === undefined && middle === undefined && inner === undefined ? undefined : { ...outer, ...middle, ...inner };
+
+/**
+ * Resolves one run's environment from its own `options`, its pipeline's
+ * `settings` (`pipeline(name, …)` and `configure`) and what it `inherited`
+ * from the run or batch around it. This is the only place precedence is
+ * decided; the levels, least specific first, are inherited < settings <
+ * options (an agent's own `client` and `pricing` are more specific still):
+ *
+ * - `client`: the most specific one set. `pricing`: all tables merged, the
+ *   most specific price of a model winning.
+ * - `services`, `signal`, the rate limiter, `onEvent`: the run's option, else the inherited one.
+ * - budgets: the run's own (`costBudget` option, else setting), then the
+ *   `budgets` option, then every inherited one: a call is charged to all.
+ * - deadline: the nearer of the inherited deadline and `timeout` from now.
+ * - `maxConcurrency`, `failFast`: the option, else the setting (not inherited).
+ *
+ * Throws a TypeError naming the bad value when an option is invalid; the caller reports it as a definition error.
+ */
+export const envOf = (
+  options: RunOptions,
+  settings: RunSettings,
+  inherited: RunEnv | undefined,
+  budgetKind: BudgetScopeKind = "run",
+): ResolvedRun => {
+  const limiter = limiterOf(options.rateLimit) ?? inherited?.limiter;
+  const costBudget = options.costBudget ?? settings.costBudget;
+  const own = costBudget === undefined ? undefined : new BudgetScope({ limitUsd: costBudget, scope: budgetKind });
+  const given = options.budgets ?? NO_BUDGETS;
+  const outer = inherited?.budgets ?? NO_BUDGETS;
+  const budgets = own === undefined && given.length === 0 ? outer : [...(own === undefined ? [] : [own]), ...given, ...outer];
+  const timeout = options.timeout === undefined ? undefined : toMillis(options.timeout, "run timeout");
+  const now = timeout === undefined ? 0 : performance.now();
+  const deadline = timeout === undefined ? inherited?.deadline : Math.min(now + timeout, inherited?.deadline ?? Number.POSITIVE_INFINITY);
+  return {
+    env: {
+      signal: options.signal ?? inherited?.signal,
+      services: options.services ?? inherited?.services ?? {},
+      deadline,
+      budgets,
+      limiter,
+      client: options.client ?? settings.client ?? inherited?.client,
+      pricing: mergePrices(inherited?.pricing, settings.pricing, options.pricing),
+      onEvent: options.onEvent ?? inherited?.onEvent,
+      parent: inherited?.parent,
+    },
+    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
+    maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),
+    failFast: options.failFast ?? settings.failFast ?? false,
+  };
+};
