@@ -14,7 +14,7 @@ import type { Graph } from "../graph/graph.js";
 import type { StepFacts } from "../graph/facts.js";
 import type { PipelineDefinition } from "./definition.js";
 import type { RunEnv } from "./env.js";
-import { PipelineCancelledError, PipelineTimeoutError, type PipelineError } from "./errors.js";
+import { CostBudgetExceededError, PipelineCancelledError, PipelineTimeoutError, type PipelineError } from "./errors.js";
 import type { Flow } from "./flow.js";
 import { checkInput, validateInput } from "./input.js";
 import type { RunScope } from "./internal/context.js";
@@ -128,7 +128,11 @@ const startRun = (definition: PipelineDefinition, parsed: unknown, prepared: Pre
   }
   const signal = env.signal;
   if (signal !== undefined) {
-    const cancelled = () => new PipelineCancelledError({ pipeline: name, reason: signal.reason, partial: state.partial(name) });
+    // A signal aborted by a crossed budget (a step's, around a nested run) ends the run with that budget's error.
+    const cancelled = (): PipelineError =>
+      signal.reason instanceof CostBudgetExceededError
+        ? budgetErrorOf(name, state, signal.reason)
+        : new PipelineCancelledError({ pipeline: name, reason: signal.reason, partial: state.partial(name) });
     steps = signal.aborted ? Effect.fail(cancelled()) : Effect.raceFirst(steps, abortedBy(signal, cancelled));
   }
   return Effect.flatMap(steps, () => outcomeOf(name, plan, state));

@@ -292,3 +292,26 @@ describe("stream", () => {
     expect(log.pulled).toBeLessThanOrEqual(3);
   });
 });
+
+describe("runEach", () => {
+  it("yields each outcome as its run finishes; `stream` is its deprecated alias and yields the same", async () => {
+    const p = pipeline<number>("each").step("double", async (ctx) => ctx.input * 2);
+    const each: unknown[] = [];
+    for await (const outcome of p.runEach([1, 2, 3], { concurrency: 1 })) each.push(outcome.ok && outcome.result.output);
+    const streamed: unknown[] = [];
+    for await (const outcome of p.stream([1, 2, 3], { concurrency: 1 })) streamed.push(outcome.ok && outcome.result.output);
+    expect(each).toEqual([2, 4, 6]);
+    expect(streamed).toEqual(each);
+  });
+
+  it("shares one environment across the batch's runs: the batch's budget is charged by every run's calls", async () => {
+    mock.server.setResponder(() => ({ content: "ok", usage: { inputTokens: 1000, outputTokens: 10 } }));
+    const writer = agent({ model: "gpt-4o-mini", maxTokens: 10 });
+    const p = pipeline<number>("charged", { client: mock.client }).step("write", async (ctx) => (await ctx.run(writer, "hi")).output);
+    const outcomes: boolean[] = [];
+    for await (const outcome of p.runEach([1, 2, 3, 4], { concurrency: 1, costBudget: (gpt4oMiniCost(1000, 10) * 2.5) / 1e9 })) outcomes.push(outcome.ok);
+    // The third call crosses the budget (its billed tokens far exceed its reservation): that run fails, the fourth input is never pulled.
+    expect(outcomes).toEqual([true, true, false]);
+    expect(mock.server.totalBilled().responses).toBe(3);
+  });
+});

@@ -244,5 +244,8 @@ describe("routers", () => {
     expect(() => router("bad", { routes: { simple }, route: () => "simple", fallback: "nope" as "simple" })).toThrow(
       'its fallback "nope" is not one of its routes',
     );
+    expect(() => router("simple", { routes: { simple }, route: () => "simple" })).toThrow(
+      'Pipeline "simple": route "simple" has the router\'s own name',
+    );
   });
 });

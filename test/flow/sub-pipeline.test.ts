@@ -148,6 +148,34 @@ describe("pipelines as steps", () => {
     expect(result.output).toBe("user 7");
   });
 
+  it("charges the sub-run's calls to the step's own budget too", async () => {
+    mock.server.setResponder(() => ({ content: "ok", usage: { inputTokens: 1000, outputTokens: 0 } }));
+    const writer = agent({ model: "gpt-4o-mini", maxTokens: 10 });
+    const twice = pipeline("twice", { client: mock.client })
+      .step("first", async (ctx) => (await ctx.run(writer, "hi")).output)
+      .step("second", { after: ["first"] }, async (ctx) => (await ctx.run(writer, "hi")).output);
+    const parent = pipeline("budgeted").step("nested", { costBudget: (gpt4oMiniCost(1000, 0) * 1.5) / 1e9 }, twice.asStep());
+    const error = (await rejection(parent.run())) as { _tag: string; scope: string; stepId: string };
+    expect(error).toMatchObject({ _tag: "CostBudgetExceededError", scope: "step", stepId: "nested" });
+    expect(mock.server.totalBilled().responses).toBe(2);
+  });
+
+  it("nests a router's routing step and chosen route under the step that runs it", async () => {
+    const { router } = await import("../../src/index.js");
+    const short = pipeline<{ text: string }>("short").step("upper", (ctx) => ctx.input.text.toUpperCase());
+    const triage = router("triage", { routes: { short }, route: () => "short" });
+    const result = await pipeline<{ text: string }>("inbox").step("handle", triage.asStep((ctx) => ({ text: ctx.input.text }))).run({ text: "hi" });
+    expect(result.output).toBe("HI");
+    expect(result.trace.map((event) => `${event.type} ${event.stepId}`)).toEqual([
+      "start handle",
+      "start handle/triage",
+      "success handle/triage",
+      "start handle/short/upper",
+      "success handle/short/upper",
+      "success handle",
+    ]);
+  });
+
   it("shows the step as a sub-pipeline node in the graph", () => {
     const parent = pipeline<{ doc: string }>("doc")
       .step("clean", (ctx) => ctx.input.doc)

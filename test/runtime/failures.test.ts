@@ -201,6 +201,6 @@ describe("failures", () => {
     const p = pipeline("config").step("a", { retries: -1 }, () => 1);
     const error = await rejection(p.run());
     expect(error).toBeInstanceOf(PipelineDefinitionError);
-    expect((error as Error).message).toContain('step "a": retries must be a whole number');
+    expect((error as Error).message).toBe('Pipeline "config": step "a": retries must be a whole number of at least 0, got -1.');
   });
 });

@@ -116,6 +116,9 @@ export const batches = async () => {
   for await (const outcome of simple.stream(lazy(), { concurrency: 5 })) {
     type Index = Expect<Equal<typeof outcome.index, number>>;
   }
+  for await (const outcome of simple.runEach(lazy(), { concurrency: 5 })) {
+    type Same = Expect<Equal<typeof outcome, BatchOutcome<Awaited<ReturnType<typeof simple.run>>, PipelineError>>>;
+  }
   const docs = router("docs", { routes: { simple, complex }, route: () => "simple" });
   const routed: Array<BatchOutcome<unknown, PipelineError | RouteError>> = await docs.runMany([{ text: "x" }]);
   // A batch's rate limit and budget, and progress typed for a progress bar.

@@ -14,6 +14,9 @@ void p.runMany([{ body: "a" }]);
 // @ts-expect-error an async iterable of the wrong inputs is rejected too
 void p.stream((async function* () { yield 1; })());
 
+// @ts-expect-error runEach takes the pipeline's input type, like runMany
+void p.runEach([{ body: "a" }]);
+
 // @ts-expect-error keep is "result" or "output"
 void p.runMany([{ text: "a" }], { keep: "trace" });
 
