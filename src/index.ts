@@ -80,13 +80,16 @@ export {
   UnknownModelPriceError,
 } from "./agents/errors.js";
 export { router } from "./flow/router.js";
-export type { RouteContext, Router, RouterInput, RouterOptions, RouterParsed } from "./flow/router.js";
+export type { Router, RouterOptions } from "./flow/router.js";
 export { RouteError } from "./flow/errors.js";
 export type {
   AsStepArgs,
+  RouteContext,
   RouteMap,
   RouteName,
   RouterError,
+  RouterInput,
+  RouterParsed,
   RoutesInput,
   RoutesOutput,
   RoutesResult,

@@ -2,10 +2,8 @@
  * The errors flows add to a run's: a router that could not choose a route.
  */
 import * as Data from "effect/Data";
+import { describe, type RunFailure } from "../runtime/errors.js";
 import type { PartialResult } from "../runtime/result.js";
-
-const describe = (value: unknown): string =>
-  value instanceof Error ? value.message : typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 
 /**
  * A router could not choose a route and has no `fallback`: its `route`
@@ -21,7 +19,13 @@ export class RouteError extends Data.TaggedError("RouteError")<{
   /** What `route` failed with, when it failed. */
   readonly cause?: unknown;
   readonly partial: PartialResult;
-}> {
+}>
+  implements RunFailure
+{
+  withPartial(partial: PartialResult): this {
+    return new RouteError({ ...this, partial }) as this;
+  }
+
   override get message(): string {
     const known = this.routes.map((route) => `"${route}"`).join(", ");
     const what =

@@ -5,7 +5,6 @@ import type { Effect } from "effect";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { Graph } from "../graph/graph.js";
 import type { StepConfig } from "../runtime/config.js";
-import type { StepContext } from "../agents/context.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "./batch.js";
 import { RouterFlow, type RouterSpec } from "./internal/router.js";
@@ -23,26 +22,12 @@ import type {
   RoutesResult,
   RoutesServices,
   RoutesStop,
+  RouteContext,
+  RouterInput,
+  RouterParsed,
   SubStepContext,
   SubStepReturn,
 } from "./types.js";
-
-/**
- * What a router's `route` function receives besides the input: the routing
- * step's context, without `dep` and `stop` (routing has no earlier steps and
- * cannot stop the run). `run` and `stream` call agents, whose usage counts in
- * the router's result under the router's name.
- */
-export type RouteContext<Input, Services> = Pick<
-  StepContext<Input, {}, never, Services>,
-  "input" | "services" | "signal" | "stepId" | "attempt" | "run" | "stream"
->;
-
-/** The input the routes see: the schema's output when the router has one, else what every route accepts. */
-export type RouterParsed<Routes, Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : RoutesInput<Routes>;
-
-/** The input `run` takes: the schema's input when the router has one, else what every route accepts. */
-export type RouterInput<Routes, Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferInput<Schema> : RoutesInput<Routes>;
 
 /**
  * Options of {@link router}.

@@ -3,8 +3,10 @@
  * carries in its types, how a router combines its routes', how routes are
  * checked, what a sub-pipeline step returns, and the options a run takes.
  */
+import type { StepContext } from "../agents/context.js";
 import type { PipelineError } from "../runtime/errors.js";
 import type { StopRequest } from "../runtime/stop.js";
+import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { RouteError } from "./errors.js";
 
 /**
@@ -140,3 +142,20 @@ export interface SubStepContext<Services> {
 
 /** The arguments of `asStep`: how to build the sub-pipeline's input from the step's context (optional when it takes none). */
 export type AsStepArgs<Ctx, Input> = [Input] extends [void] ? [toInput?: (ctx: Ctx) => Input] : [toInput: (ctx: Ctx) => Input];
+
+/**
+ * What a router's `route` function receives besides the input: the routing
+ * step's context, without `dep` and `stop` (routing has no earlier steps and
+ * cannot stop the run). `run` and `stream` call agents, whose usage counts in
+ * the router's result under the router's name.
+ */
+export type RouteContext<Input, Services> = Pick<
+  StepContext<Input, {}, never, Services>,
+  "input" | "services" | "signal" | "stepId" | "attempt" | "run" | "stream"
+>;
+
+/** The input the routes see: the schema's output when the router has one, else what every route accepts. */
+export type RouterParsed<Routes, Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : RoutesInput<Routes>;
+
+/** The input `run` takes: the schema's input when the router has one, else what every route accepts. */
+export type RouterInput<Routes, Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferInput<Schema> : RoutesInput<Routes>;

@@ -50,19 +50,9 @@ export class BudgetScope {
     return nanoToUsd(this.limitNanoUsd);
   }
 
-  /** Settled spend, in nano-dollars. */
-  get spentNanoUsd(): number {
-    return this.spent;
-  }
-
   /** Settled spend, in USD. */
   get spentUsd(): number {
     return nanoToUsd(this.spent);
-  }
-
-  /** Reserved by calls in flight, in nano-dollars. */
-  get reservedNanoUsd(): number {
-    return this.reserved;
   }
 
   /** Whether `nano` more can be reserved. */

@@ -34,9 +34,13 @@ export class RateLimiter {
     this.pacer = new Pacer(options.requestsPerMinute, clock);
   }
 
-  /** Waits until the next request may start; resolves at once when `signal` aborts. */
-  async take(signal: AbortSignal): Promise<void> {
-    await this.pacer.take(signal);
+  /**
+   * Takes the next slot: `undefined` when a request may start now, else a
+   * Promise that resolves when it may (at once if `signal` aborts while
+   * waiting). `await limiter.take(signal)` works either way.
+   */
+  take(signal: AbortSignal): Promise<void> | undefined {
+    return this.pacer.take(signal);
   }
 }
 

@@ -100,11 +100,6 @@ export class UsageLedger {
     }
   }
 
-  /** Spent so far, in nano-dollars (unknown costs count as 0 here; they are reported as unknown in snapshots). */
-  get spentNanoUsd(): number {
-    return this.total.costNanoUsd ?? 0;
-  }
-
   /** A copy of the totals. */
   snapshot(): RunUsage {
     const { total } = this;

@@ -50,6 +50,16 @@ describe("Pacer", () => {
     expect(pacer.take(signal)).toBeUndefined();
     expect(() => new Pacer(0)).toThrow("rateLimit must be a positive number");
   });
+
+  it("hands out a free slot without a Promise to wait on, so a request under the limit is sent at once", async () => {
+    let now = 0;
+    const limiter = new RateLimiter({ requestsPerMinute: 60 }, { now: () => now, sleep: async () => undefined });
+    const signal = new AbortController().signal;
+    expect(limiter.take(signal)).toBeUndefined();
+    expect(limiter.take(signal)).toBeInstanceOf(Promise);
+    now = 10_000;
+    expect(limiter.take(signal)).toBeUndefined();
+  });
 });
 
 describe("rateLimit", () => {

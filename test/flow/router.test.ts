@@ -175,6 +175,19 @@ describe("routers", () => {
     expect(parent.graph().nodes[1]).toMatchObject({ id: "handle", kind: "router", pipeline: "triage", routes: ["simple", "complex"] });
   });
 
+  it("counts a failed routing call's usage in the parent of a router run as a step", async () => {
+    mock.server.script({ content: "medium", usage: { inputTokens: 30, outputTokens: 1 } });
+    const classifier = agent({ model: "gpt-4o-mini" });
+    const strict = router("strict_triage", {
+      routes: { simple, complex },
+      route: async (input, ctx) => (await ctx.run(classifier, input.text)).output as "simple",
+    });
+    const parent = pipeline<{ raw: string }>("inbox", { client: mock.client }).step("handle", strict.asStep((ctx) => ({ text: ctx.input.raw })));
+    const error = (await rejection(parent.run({ raw: "x" }))) as StepExecutionError;
+    expect(error.cause).toBeInstanceOf(RouteError);
+    expect(error.partial.usage.byStep["handle"]).toMatchObject({ calls: 1, costNanoUsd: gpt4oMiniCost(30, 1) });
+  });
+
   it("has a graph of one router node listing its routes", () => {
     const docs = documents(() => "simple");
     expect(docs.graph()).toEqual({

@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { toMillis } from "../../graph/duration.js";
+import { DEFAULT_RETRY_DELAY_MS } from "../../runtime/config.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { withRetries } from "../../runtime/retry.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
@@ -101,7 +102,7 @@ export const withCallPolicy = <A>(
     });
   }
   const retries = options.retries ?? 0;
-  const retryDelayMs = options.retryDelay === undefined ? 100 : toMillis(options.retryDelay, `Call to "${agent.model}" retryDelay`);
+  const retryDelayMs = options.retryDelay === undefined ? DEFAULT_RETRY_DELAY_MS : toMillis(options.retryDelay, `Call to "${agent.model}" retryDelay`);
   const policy = withRetries(once, { retries, retryDelayMs, attempts: () => attempts, allow: mayRetry && (() => mayRetry()) });
   return Effect.runPromiseExit(policy, { signal: host.signal }).then((exit) => {
     if (Exit.isSuccess(exit)) return exit.value;

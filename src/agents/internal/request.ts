@@ -116,7 +116,8 @@ export const beginRequest = async (
   base: RequestBase,
   messages: ReadonlyArray<ChatCompletionMessageParam>,
 ): Promise<RequestBilling> => {
-  await host.pace();
+  const slot = host.pace();
+  if (slot !== undefined) await slot;
   return RequestBilling.open(
     host,
     agent.model,

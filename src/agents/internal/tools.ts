@@ -2,9 +2,9 @@
  * Runs the tool calls a model asked for, validating their arguments.
  */
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
+import { describe } from "../../runtime/errors.js";
 import type { Agent, ToolCallRecord } from "../types.js";
 
-const describe = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? String(value));
 
 /**
  * Runs each call and returns the tool messages to send back. Unknown tools
