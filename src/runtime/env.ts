@@ -14,7 +14,7 @@ import { wholeNumber } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { BudgetScopeKind } from "./errors.js";
 import type { PipelineEvent } from "./events.js";
-import type { RunRecord } from "./internal/record.js";
+import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { PriceTable } from "./prices.js";
 import { limiterOf, type RateLimiter } from "./rate-limit.js";

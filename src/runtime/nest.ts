@@ -14,7 +14,7 @@ import { partialOf } from "./errors.js";
 import type { PipelineEvent } from "./events.js";
 import type { Flow } from "./flow.js";
 import { AttemptContext } from "./internal/context.js";
-import type { RunRecord } from "./internal/record.js";
+import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { UntypedResult } from "./result.js";
 import { runToPromise } from "./run.js";

@@ -20,7 +20,7 @@ import { checkInput, validateInput } from "./input.js";
 import type { RunScope } from "./internal/context.js";
 import { budgetErrorOf, outcomeOf } from "./internal/outcome.js";
 import { prepare, type Prepared } from "./internal/prepare.js";
-import { RunRecord } from "./internal/record.js";
+import { RunRecord } from "./record.js";
 import { runSteps, startSteps } from "./internal/scheduler.js";
 import { RunState } from "./internal/state.js";
 import type { RunOptions } from "./options.js";

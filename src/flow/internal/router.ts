@@ -22,7 +22,7 @@ import { envOf, type RunEnv } from "../../runtime/env.js";
 import { CheckpointMismatchError, isRunFailure, PipelineDefinitionError, StepExecutionError } from "../../runtime/errors.js";
 import type { Flow } from "../../runtime/flow.js";
 import { validateInput } from "../../runtime/input.js";
-import { RunRecord } from "../../runtime/internal/record.js";
+import { RunRecord } from "../../runtime/record.js";
 import { nest } from "../../runtime/nest.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint, PartialResult, RunTiming, UntypedResult } from "../../runtime/result.js";

@@ -7,7 +7,7 @@
 import { NO_STEPS } from "./plan.js";
 import type { CompiledStep } from "./plan.js";
 import type { Checkpoint, PartialResult, RunTiming, StepTiming } from "../result.js";
-import type { RunRecord } from "./record.js";
+import type { RunRecord } from "../record.js";
 
 /** How far a step got. */
 export const StepStatus = { Pending: 0, Running: 1, Succeeded: 2, Failed: 3, Skipped: 4, Stopped: 5 } as const;

@@ -5,8 +5,8 @@
  * run), goes through {@link RunRecord.emit}: trace, `onEvent` and anything
  * built on them see the same events.
  */
-import type { PipelineEvent } from "../events.js";
-import { UsageLedger } from "../usage.js";
+import type { PipelineEvent } from "./events.js";
+import { UsageLedger } from "./usage.js";
 
 export class RunRecord {
   readonly trace: PipelineEvent[] = [];
