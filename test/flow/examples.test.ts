@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { printedBy } from "../examples/print.js";
 import { main as conversation } from "../../examples/conversation.js";
+import { main as localServer } from "../../examples/local-server.js";
 import { main as routerExample } from "../../examples/router.js";
 
 describe("flow examples", () => {
@@ -26,5 +27,13 @@ describe("flow examples", () => {
     expect(output).toMatch(/#102 → technical 2 calls/);
     expect(output).toMatch(/#103 → general +1 calls +Thanks for ticket 103/);
     expect(output).toMatch(/Total cost: \$0\.0000\d\d/);
+  });
+
+  it("local-server.ts answers from its script, then its routes, retries an injected 429 and bills what it answered", async () => {
+    const output = await printedBy(localServer);
+    expect(output).toContain('scripted: contract, "A two-year lease.", script left: 0');
+    expect(output).toContain('routed: invoice, attempts of "kind": 2');
+    expect(output).toContain("last three responses: 429, 200, 200");
+    expect(output).toContain("billed: 4 responses, 167 tokens; accounted: 4 calls");
   });
 });
