@@ -3,11 +3,15 @@
  *
  * Exit codes: 0 when done (warnings alone do not fail the run unless
  * `--strict`); 1 when a given path does not exist, when `--check` finds the
- * output out of date, or with `--strict` when there are warnings; 2 for a
- * usage error.
+ * output out of date, when ts-morph is not installed, or with `--strict`
+ * when there are warnings or a named file yields no pipeline; 2 for a usage
+ * error.
+ *
+ * This file imports nothing that needs ts-morph: help and usage errors work
+ * without it, and the generator (./docs.ts, which does) is loaded only once
+ * the arguments ask for a run.
  */
 import { parseArgs } from "node:util";
-import { formatDiagnostic, runDocs } from "./docs.js";
 import type { Format } from "./render/pages.js";
 
 /** Where the command writes its messages. */
@@ -17,19 +21,29 @@ export interface CommandIO {
   readonly stderr: (line: string) => void;
 }
 
+/** The generator module, loaded on demand. */
+export type DocsModule = typeof import("./docs.js");
+
+/** Loads the generator; `undefined` when ts-morph, which it reads sources with, is not installed. */
+export type DocsLoader = () => Promise<DocsModule | undefined>;
+
 /** The usage text. */
 export const USAGE = `Usage: stepgraph docs <files or folders...> [options]
 
-Writes one page per pipeline (and router) declared in the given TypeScript
-sources, read statically: no user code runs.
+Writes one page per pipeline (and router) declared in the given TypeScript or
+JavaScript sources, read statically: no user code runs.
 
 Options:
   --out <dir>        output folder (default: docs/pipelines)
   --format <format>  md (default: pages and index.md), json (the Graph of p.graph()) or mermaid (.mmd)
   --check            write nothing; exit 1 if the output folder is not what the sources produce
-  --strict           exit 1 if anything could not be resolved statically
+  --strict           exit 1 if anything could not be resolved statically, or a named file has no pipeline
   --tsconfig <file>  tsconfig for module resolution (its file list is not used)
   -h, --help         show this help`;
+
+/** What to print when ts-morph cannot be loaded. */
+export const MISSING_TS_MORPH =
+  "stepgraph docs reads your source with ts-morph, which is not installed. Install it next to stepgraph: npm install --save-dev ts-morph";
 
 const FORMATS: ReadonlySet<string> = new Set<Format>(["md", "json", "mermaid"]);
 
@@ -48,16 +62,32 @@ const parse = (argv: ReadonlyArray<string>) =>
     },
   });
 
+const isMissingModule = (error: unknown, name: string): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && typeof message === "string" && message.includes(`'${name}'`);
+};
+
+/** Loads ./docs.ts after checking that ts-morph can be loaded. */
+export const loadDocs: DocsLoader = async () => {
+  try {
+    await import("ts-morph");
+  } catch (error) {
+    if (isMissingModule(error, "ts-morph")) return undefined;
+    throw error;
+  }
+  return import("./docs.js");
+};
+
 /**
  * Runs the command line `argv` (without `node` and the script) and returns
- * its exit code.
+ * its exit code. `load` is how the generator is loaded (tests replace it).
  *
  * @example
  * ```ts
  * const code = await main(["docs", "examples", "--check"], { cwd: process.cwd(), stdout: console.log, stderr: console.error });
  * ```
  */
-export const main = async (argv: ReadonlyArray<string>, io: CommandIO): Promise<number> => {
+export const main = async (argv: ReadonlyArray<string>, io: CommandIO, load: DocsLoader = loadDocs): Promise<number> => {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -66,13 +96,13 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIO): Promise<
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) {
+  if (values.help || positionals.length === 0 || (positionals.length === 1 && positionals[0] === "help")) {
     io.stdout(USAGE);
     return 0;
   }
   const [command, ...paths] = positionals;
   if (command !== "docs") {
-    io.stderr(`${command === undefined ? "No command given." : `Unknown command "${command}".`}\n\n${USAGE}`);
+    io.stderr(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
   if (paths.length === 0) {
@@ -84,15 +114,21 @@ export const main = async (argv: ReadonlyArray<string>, io: CommandIO): Promise<
     return 2;
   }
   const format = values.format as Format;
-  const report = await runDocs({
+  const docs = await load();
+  if (docs === undefined) {
+    io.stderr(MISSING_TS_MORPH);
+    return 1;
+  }
+  const report = await docs.runDocs({
     paths,
     out: values.out,
     format,
     check: values.check,
+    strict: values.strict,
     cwd: io.cwd,
     ...(values.tsconfig === undefined ? {} : { tsconfig: values.tsconfig }),
   });
-  for (const diagnostic of report.diagnostics) io.stderr(formatDiagnostic(diagnostic, io.cwd));
+  for (const diagnostic of report.diagnostics) io.stderr(docs.formatDiagnostic(diagnostic, io.cwd));
   const errors = report.diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
   const warnings = report.diagnostics.length - errors;
   let failed = errors > 0 || (values.strict && warnings > 0);

@@ -16,6 +16,8 @@ export interface DocsOptions {
   readonly format: Format;
   /** Compare with the output folder instead of writing it. */
   readonly check: boolean;
+  /** Report a named file that yields no pipeline as an error rather than a warning. */
+  readonly strict?: boolean;
   readonly cwd: string;
   readonly tsconfig?: string;
 }
@@ -36,7 +38,12 @@ export interface DocsReport {
 /** Generates the docs for `options.paths` and writes (or checks) `options.out`. */
 export const runDocs = async (options: DocsOptions): Promise<DocsReport> => {
   const outDir = resolve(options.cwd, options.out);
-  const analysis = analyze({ paths: options.paths, cwd: options.cwd, ...(options.tsconfig === undefined ? {} : { tsconfig: options.tsconfig }) });
+  const analysis = analyze({
+    paths: options.paths,
+    cwd: options.cwd,
+    strict: options.strict === true,
+    ...(options.tsconfig === undefined ? {} : { tsconfig: options.tsconfig }),
+  });
   const files = renderFiles(analysis.documents, options.format, { cwd: options.cwd, outDir });
   const base = { diagnostics: analysis.diagnostics, documented: analysis.documents.length, files };
   if (options.check) return { ...base, difference: await diffOutput(outDir, files, options.format) };

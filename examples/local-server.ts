@@ -18,7 +18,7 @@ const classifier = agent({
 });
 const summarizer = agent({ model: "gpt-4o-mini", system: "Summarize the document in one line.", maxTokens: 60 });
 
-const documents = pipeline<{ text: string }>("documents")
+export const documents = pipeline<{ text: string }>("documents")
   .step("kind", { retries: 2, retryDelay: 10 }, async (ctx) => (await ctx.run(classifier, ctx.input.text)).output.kind)
   .step("summary", { after: ["kind"] }, async (ctx) => (await ctx.run(summarizer, ctx.input.text)).output);
 

@@ -74,10 +74,24 @@ export interface AgentValue {
 /** Anything the chain evaluator can produce. */
 export type BuilderValue = PipelineValue | RouterValue | AgentValue;
 
+/** The pipeline another one is built from: `base` in `const full = base.step(...)`. */
+export interface StaticExtension {
+  /** The name the source refers to it by. */
+  readonly binding: string;
+  readonly value: PipelineValue;
+}
+
 /** A pipeline or router to document: a value and where it is declared. */
 export interface StaticDocument {
   readonly value: PipelineValue | RouterValue;
-  /** The variable it is assigned to (`"default"` for a default export), if any. */
+  /**
+   * The variable it is assigned to (`"default"` for a default export,
+   * `"module.exports"` for a CommonJS one), if any.
+   */
   readonly binding: string | undefined;
   readonly location: SourceLocation;
+  /** Whether the file exports it. */
+  readonly exported: boolean;
+  /** The pipeline it extends with `.step`, `.configure` or `.withServices`, when that is another variable. */
+  readonly extends?: StaticExtension;
 }

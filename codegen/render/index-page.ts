@@ -11,6 +11,8 @@ export interface IndexEntry {
   /** The page, relative to the index. */
   readonly page: string;
   readonly source: MarkdownSource;
+  /** The variable of the pipeline this one extends, if any. */
+  readonly extends?: string;
 }
 
 /** Renders the index page, sorted by pipeline name (then page, for equal names). */
@@ -25,11 +27,12 @@ export const renderIndex = (entries: ReadonlyArray<IndexEntry>, preamble: string
     return `${lines.join("\n")}\n`;
   }
   lines.push("| Pipeline | Kind | Steps | Declared in |", "| --- | --- | --- | --- |");
-  for (const { document, page, source } of sorted) {
+  for (const { document, page, source, extends: parent } of sorted) {
     const { value } = document;
     const size = value.kind === "router" ? `${value.routes.length} routes` : String(value.steps.length);
     const declared = markdownLink(`${source.path}:${source.line}`, source.href, source.line);
-    const binding = document.binding === undefined ? "" : ` (\`${document.binding}\`)`;
+    const relation = parent === undefined ? "" : `, extends \`${parent}\``;
+    const binding = document.binding === undefined ? "" : ` (\`${document.binding}\`${relation})`;
     lines.push(`| ${markdownLink(value.name, page)}${binding} | ${value.kind} | ${size} | ${declared} |`);
   }
   return `${lines.join("\n")}\n`;

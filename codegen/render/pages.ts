@@ -4,10 +4,10 @@
  * Mermaid file per pipeline.
  */
 import { relative } from "node:path";
-import { renderMarkdown, type MarkdownSource } from "../../src/graph/markdown.js";
+import { escapeMarkdown, renderMarkdown, type MarkdownSource } from "../../src/graph/markdown.js";
 import { renderMermaid } from "../../src/graph/mermaid.js";
 import { toGraph, type StaticDocument } from "../analyze/index.js";
-import type { PipelineValue, RouterValue, SourceLocation } from "../analyze/model.js";
+import type { PipelineValue, RouterValue, SourceLocation, StaticExtension } from "../analyze/model.js";
 import { renderIndex } from "./index-page.js";
 import { fileStems } from "./names.js";
 
@@ -36,20 +36,58 @@ const sourceOf = (location: SourceLocation, paths: RenderPaths): MarkdownSource 
   href: posix(relative(paths.outDir, location.file)),
 });
 
-const markdownPage = (
-  document: StaticDocument,
-  pageOf: (value: PipelineValue | RouterValue) => string | undefined,
-  paths: RenderPaths,
-): string => {
+/** The page a value is documented on, and the document. */
+interface Page {
+  readonly file: string;
+  readonly document: StaticDocument;
+}
+
+/** The variable a page documents, when it is one (not `default` or `module.exports`). */
+const nameOf = (page: Page | undefined): string | undefined => {
+  const binding = page?.document.binding;
+  return binding !== undefined && binding !== "default" && /^[A-Za-z_$][\w$]*$/.test(binding) ? binding : undefined;
+};
+
+const list = (ids: ReadonlyArray<string>): string => ids.map(escapeMarkdown).join(", ");
+
+/** A variable name in a code span, linked to its page when it has one (names are identifiers: no backticks to escape). */
+const variableRef = (name: string, page: string | undefined): string => (page === undefined ? `\`${name}\`` : `[\`${name}\`](${encodeURI(page)})`);
+
+/**
+ * The sentence saying which pipeline a page's pipeline is built from:
+ * "Extends `base` (steps fetch, parse) with summarize, audit." The parent is
+ * named as its own page names it, when it has one.
+ */
+export const extensionLine = (value: PipelineValue, relation: StaticExtension, parentPage: Page | undefined): string => {
+  const name = nameOf(parentPage) ?? relation.binding;
+  const parentIds = relation.value.steps.map((step) => step.id);
+  const own = new Set(parentIds);
+  const added = value.steps.map((step) => step.id).filter((id) => !own.has(id));
+  const parentSteps = parentIds.length === 0 ? "no steps" : `${parentIds.length === 1 ? "step" : "steps"} ${list(parentIds)}`;
+  const reconfigured = value.steps.some((step) => {
+    const before = relation.value.steps.find((candidate) => candidate.id === step.id);
+    return before !== undefined && JSON.stringify(before.config) !== JSON.stringify(step.config);
+  });
+  const change = added.length > 0 ? `with ${list(added)}` : "without adding steps";
+  return `Extends ${variableRef(name, parentPage?.file)} (${parentSteps}) ${change}${reconfigured ? ", and changes step settings with `.configure`" : ""}.`;
+};
+
+/** Pages by value: `exact` for the page of that very value, `target` also for a copy of it that a step runs. */
+interface PageLookup {
+  readonly exact: (value: PipelineValue | RouterValue) => Page | undefined;
+  readonly target: (value: PipelineValue | RouterValue) => Page | undefined;
+}
+
+const markdownPage = (document: StaticDocument, pageOf: PageLookup, paths: RenderPaths): string => {
   const { value } = document;
   const source = sourceOf(document.location, paths);
   const targets = value.kind === "router" ? value.routes.map((route) => route.target) : value.steps.map((step) => step.target);
   const links = new Map<string, string>();
   for (const target of targets) {
-    const page = target === undefined ? undefined : pageOf(target);
+    const page = target === undefined ? undefined : pageOf.target(target)?.file;
     if (target !== undefined && page !== undefined && !links.has(target.name)) links.set(target.name, page);
   }
-  return renderMarkdown(toGraph(value), {
+  const page = renderMarkdown(toGraph(value), {
     preamble: `<!-- ${GENERATED_MARK} from ${source.path}. Do not edit: change the source and run the generator. -->`,
     source,
     ...(document.binding === undefined ? {} : { binding: document.binding }),
@@ -58,6 +96,10 @@ const markdownPage = (
       ? { routeTargets: new Map(value.routes.map((route) => [route.name, route.target?.name])) }
       : { stepSources: new Map(value.steps.map((step) => [step.id, sourceOf(step.location, paths)])) }),
   });
+  if (document.extends === undefined || value.kind !== "pipeline") return page;
+  // After the "Declared in" line, before the flowchart.
+  const line = extensionLine(value, document.extends, pageOf.exact(document.extends.value));
+  return page.replace("\n```mermaid\n", `\n${line}\n\n\`\`\`mermaid\n`);
 };
 
 /**
@@ -68,10 +110,20 @@ export const renderFiles = (documents: ReadonlyArray<StaticDocument>, format: Fo
   const stems = fileStems(documents);
   const extension = EXTENSIONS[format];
   const files = new Map<string, string>();
-  const pages = new Map<PipelineValue | RouterValue, string>();
+  const pages = new Map<PipelineValue | RouterValue, Page>();
   documents.forEach((document, index) => {
-    if (!pages.has(document.value)) pages.set(document.value, `${stems[index]}${extension}`);
+    if (!pages.has(document.value)) pages.set(document.value, { file: `${stems[index]}${extension}`, document });
   });
+  const pageOf: PageLookup = {
+    exact: (value) => pages.get(value),
+    // A step may run a copy (`sub.withServices().asStep()`): its page is the one with the same graph.
+    target: (value) => {
+      const exact = pages.get(value);
+      if (exact !== undefined) return exact;
+      const graph = JSON.stringify(toGraph(value));
+      return [...pages].find(([candidate]) => candidate.name === value.name && JSON.stringify(toGraph(candidate)) === graph)?.[1];
+    },
+  };
   documents.forEach((document, index) => {
     const name = `${stems[index]}${extension}`;
     const graph = toGraph(document.value);
@@ -79,10 +131,15 @@ export const renderFiles = (documents: ReadonlyArray<StaticDocument>, format: Fo
     else if (format === "mermaid") {
       const from = posix(relative(paths.cwd, document.location.file));
       files.set(name, `%% ${GENERATED_MARK} from ${from}. Do not edit.\n${renderMermaid(graph)}`);
-    } else files.set(name, markdownPage(document, (value) => pages.get(value), paths));
+    } else files.set(name, markdownPage(document, pageOf, paths));
   });
   if (format === "md") {
-    const entries = documents.map((document, index) => ({ document, page: `${stems[index]}.md`, source: sourceOf(document.location, paths) }));
+    const entries = documents.map((document, index) => ({
+      document,
+      page: `${stems[index]}.md`,
+      source: sourceOf(document.location, paths),
+      ...(document.extends === undefined ? {} : { extends: nameOf(pageOf.exact(document.extends.value)) ?? document.extends.binding }),
+    }));
     files.set("index.md", renderIndex(entries, `<!-- ${GENERATED_MARK}. Do not edit: change the sources and run the generator. -->`));
   }
   return files;

@@ -4,12 +4,12 @@ import { analyzeSources, graphOf } from "./helpers.js";
 const ids = (graph: { nodes: ReadonlyArray<{ id: string }> }) => graph.nodes.map((node) => node.id);
 
 describe("static analysis of pipelines", () => {
-  it("follows a pipeline built across several statements, and documents each declared stage", () => {
+  it("follows a pipeline built across several statements, and documents each exported stage", () => {
     const analysis = analyzeSources({
       "flow.ts": `
         import { pipeline } from "stepgraph";
-        const base = pipeline("articles").step("fetch", () => 1).step("parse", { after: ["fetch"] }, () => 2);
-        const middle = base.withServices<{ db: string }>();
+        export const base = pipeline("articles").step("fetch", () => 1).step("parse", { after: ["fetch"] }, () => 2);
+        export const middle = base.withServices<{ db: string }>();
         export const full = middle.step("store", { after: ["parse"] }, () => 3);
       `,
     });
@@ -75,7 +75,7 @@ describe("static analysis of pipelines", () => {
       "flow.ts": `
         import { pipeline } from "stepgraph";
         const SLOW = 1500;
-        const base = pipeline("p")
+        export const base = pipeline("p")
           .step("a", { timeout: "5 seconds", retries: 2, retryDelay: "250 millis", costBudget: 0.25 }, () => 1)
           .step("b", { after: ["a"], timeout: SLOW, when: () => true }, () => 2);
         export const tuned = base.configure({ maxConcurrency: 2, steps: { a: { retries: 5 }, b: { timeout: "1 minute" } } });

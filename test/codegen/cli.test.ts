@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { main } from "../../codegen/command.js";
+import { main, MISSING_TS_MORPH, USAGE, type DocsLoader } from "../../codegen/command.js";
 import { writeTree } from "./helpers.js";
 
 const SOURCES = {
@@ -14,12 +15,13 @@ const SOURCES = {
   ].join("\n"),
 };
 
-const run = async (cwd: string, ...argv: string[]) => {
+const runWith = async (load: DocsLoader | undefined, cwd: string, argv: ReadonlyArray<string>) => {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await main(argv, { cwd, stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  const code = await main(argv, { cwd, stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) }, load);
   return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
 };
+const run = (cwd: string, ...argv: string[]) => runWith(undefined, cwd, argv);
 
 describe("stepgraph docs", () => {
   it("writes a page per pipeline and an index, linking pages to each other and to the source", async () => {
@@ -123,4 +125,90 @@ describe("stepgraph docs", () => {
       stderr: expect.stringContaining("  missing: main.md\n"),
     });
   }, 30_000);
+
+  it("documents JavaScript files named on the command line, and --check notices their pages", async () => {
+    const root = writeTree({
+      "src/flows.js": `import { pipeline } from "stepgraph";\nlet p = pipeline("js flow");\np = p.step("a", () => 1);\np = p.step("b", { after: ["a"] }, () => 2);\nexport default p;\n`,
+    });
+    expect(await run(root, "docs", "src/flows.js", "--check")).toMatchObject({ code: 1, stderr: expect.stringContaining("  missing: js-flow.md") });
+    expect(await run(root, "docs", "src/flows.js")).toMatchObject({ code: 0, stdout: "Documented 1 in docs/pipelines: 2 written, 0 removed, 0 unchanged.", stderr: "" });
+    expect(readFileSync(join(root, "docs/pipelines/js-flow.md"), "utf8")).toContain("| b | step | a |");
+  });
+
+  it("warns about a named file that yields no pipeline, and fails on it with --strict, --check or not", async () => {
+    const root = writeTree({
+      ...SOURCES,
+      "src/helpers.ts": `export const double = (n: number) => n * 2;\n`,
+      "src/dynamic.ts": `import { pipeline } from "stepgraph";\nexport const make = (id: string) => pipeline("dynamic").step(id, () => 1);\n`,
+      "notes.txt": "not code\n",
+      "empty/helpers.js": `export const x = 1;\n`,
+    });
+    const looked = 'looked for `pipeline(...)` and `router(...)` calls of the functions imported or required from "stepgraph", and `.step`, `.configure` and `.withServices` chains on them';
+    const relaxed = await run(root, "docs", "src/flows.ts", "src/helpers.ts");
+    expect(relaxed).toMatchObject({ code: 0, stdout: "Documented 2 in docs/pipelines: 3 written, 0 removed, 0 unchanged." });
+    expect(relaxed.stderr).toBe(`warning: src/helpers.ts: no pipeline or router found (${looked}).\n1 warning.`);
+    expect(await run(root, "docs", "src/flows.ts", "src/helpers.ts", "--check")).toMatchObject({ code: 0, stdout: "docs/pipelines is up to date (2 documented)." });
+
+    const strict = await run(root, "docs", "src/flows.ts", "src/helpers.ts", "--strict", "--check");
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe(`error: src/helpers.ts: no pipeline or router found (${looked}).`);
+
+    const others = await run(root, "docs", "src/dynamic.ts", "notes.txt", "empty", "--out", "other");
+    expect(others.code).toBe(0);
+    expect(others.stderr.split("\n")).toEqual([
+      "warning: src/dynamic.ts: none of its 1 pipeline could be documented; the warnings for this file say why.",
+      "warning: notes.txt: not a TypeScript or JavaScript file (.ts, .tsx, .mts, .cts, .js, .jsx, .mjs, .cjs), so it was not read.",
+      `warning: empty: no pipeline or router in its 1 file (${looked}).`,
+      'src/dynamic.ts:2:62: warning: pipeline "dynamic": a step id is not statically known (`id` is a parameter); the pipeline is not documented.',
+      "4 warnings.",
+    ]);
+    const strictOthers = await run(root, "docs", "src/dynamic.ts", "notes.txt", "empty", "--out", "other", "--strict");
+    expect(strictOthers.code).toBe(1);
+    expect(strictOthers.stderr.split("\n").slice(0, 3)).toEqual([
+      "error: src/dynamic.ts: none of its 1 pipeline could be documented; the warnings for this file say why.",
+      "error: notes.txt: not a TypeScript or JavaScript file (.ts, .tsx, .mts, .cts, .js, .jsx, .mjs, .cjs), so it was not read.",
+      `warning: empty: no pipeline or router in its 1 file (${looked}).`,
+    ]);
+  });
+});
+
+describe("help without ts-morph", () => {
+  const unavailable: DocsLoader = () => Promise.resolve(undefined);
+  const forbidden: DocsLoader = () => Promise.reject(new Error("help must not load the generator"));
+
+  it("prints the usage for --help, -h, help and no arguments without loading the generator", async () => {
+    for (const argv of [["--help"], ["-h"], ["docs", "--help"], ["docs", "src", "-h"], ["help"], []]) {
+      expect(await runWith(forbidden, "/", argv), argv.join(" ")).toEqual({ code: 0, stdout: USAGE, stderr: "" });
+    }
+  });
+
+  it("reports usage errors before looking for ts-morph, and says how to install it when a run needs it", async () => {
+    const unknown = await runWith(forbidden, "/", ["docs", "src", "--verbose"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown option '--verbose'/);
+    expect(unknown.stderr).toContain(USAGE);
+    expect((await runWith(forbidden, "/", ["docs"])).code).toBe(2);
+    expect(await runWith(unavailable, "/", ["docs", "src"])).toEqual({ code: 1, stdout: "", stderr: MISSING_TS_MORPH });
+  });
+
+  it("runs from a copy of codegen/ where ts-morph cannot be resolved: help works, a run explains what is missing", async () => {
+    // No node_modules above the copy, so `import("ts-morph")` fails as it does for a user without it.
+    const root = writeTree({ "package.json": JSON.stringify({ name: "copy", type: "module" }) });
+    cpSync(join(import.meta.dirname, "../../codegen"), join(root, "codegen"), { recursive: true });
+    const cli = join(root, "codegen/cli.ts");
+    const tsx = pathToFileURL(join(import.meta.dirname, "../../node_modules/tsx/dist/loader.mjs")).href;
+    const env = { PATH: process.env.PATH ?? "" };
+    const node = (...argv: string[]) =>
+      promisify(execFile)(process.execPath, ["--import", tsx, cli, ...argv], { cwd: root, env }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+      );
+    await expect(promisify(execFile)(process.execPath, ["--input-type=module", "-e", 'await import("ts-morph")'], { cwd: root, env })).rejects.toMatchObject({
+      stderr: expect.stringContaining("ts-morph"),
+    });
+    expect(await node("docs", "--help")).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: "" });
+    expect(await node()).toMatchObject({ code: 0, stdout: `${USAGE}\n` });
+    expect(await node("docs", "src", "--bogus")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown option '--bogus'/) });
+    expect(await node("docs", "src")).toEqual({ code: 1, stdout: "", stderr: `${MISSING_TS_MORPH}\n` });
+  }, 60_000);
 });

@@ -111,7 +111,7 @@ describe("file names", () => {
 
   it("makes stems unique, case-insensitively, and never index", () => {
     const document = (name: string, binding?: string) =>
-      ({ value: { kind: "pipeline", name, steps: [], complete: true }, binding, location: { file: "f", line: 1, column: 1 } }) as const;
+      ({ value: { kind: "pipeline", name, steps: [], complete: true }, binding, location: { file: "f", line: 1, column: 1 }, exported: true }) as const;
     expect(fileStems([document("Flow", "base"), document("flow", "full"), document("flow"), document("flow"), document("index")])).toEqual([
       "flow",
       "flow-full",

@@ -1,19 +1,22 @@
 /**
  * The static analyser's promise: for every pipeline in examples/ (and the
- * fixtures here), the graph read from source without running it is exactly
- * the graph the running pipeline reports with `p.graph()`.
+ * fixtures here, TypeScript and JavaScript), the graph read from source
+ * without running it is exactly the graph the running pipeline reports with
+ * `p.graph()`.
  */
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyze, toGraph, type StaticDocument } from "../../codegen/analyze/index.js";
+import { fileStems } from "../../codegen/render/names.js";
+import { renderFiles } from "../../codegen/render/pages.js";
 import type { Graph } from "../../src/graph/graph.js";
 
 const root = join(import.meta.dirname, "../..");
 const sourcesIn = (folder: string): string[] =>
   readdirSync(join(root, folder))
-    .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"))
+    .filter((name) => /\.(?:[mc]?ts|[mc]?js)$/.test(name) && !/\.d\.[mc]?ts$/.test(name))
     .map((name) => `${folder}/${name}`)
     .sort();
 
@@ -38,11 +41,13 @@ const staticFor = (documents: ReadonlyArray<StaticDocument>, exportName: string,
     ? documents.find((document) => document.value.name === runtime.name)
     : undefined);
 
-const filesWithPipelines = [...examples, ...fixtures].filter((file) => documentsIn(file).length > 0);
+/** Files whose exported pipelines can be compared (a pipeline that is not exported is documented, but cannot be imported here). */
+const filesWithPipelines = [...examples, ...fixtures].filter((file) => documentsIn(file).some((document) => document.exported));
 
 describe("static graphs equal runtime graphs", () => {
   it("finds pipelines to compare", () => {
     expect(filesWithPipelines.length).toBeGreaterThan(0);
+    expect(fixtures).toContain("test/codegen/fixtures/scripted.mjs");
     expect(filesWithPipelines).toEqual(expect.arrayContaining(fixtures.filter((file) => !file.endsWith("/ids.ts"))));
   });
 
@@ -55,6 +60,9 @@ describe("static graphs equal runtime graphs", () => {
     const module = (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>;
     const exported = Object.entries(module).filter((entry): entry is [string, Graphable] => isGraphable(entry[1]));
     expect(exported.length, `${file} exports no pipelines, but the analyser found some`).toBeGreaterThan(0);
+    for (const document of documentsIn(file).filter((candidate) => candidate.exported && candidate.binding !== undefined)) {
+      expect(isGraphable(module[document.binding!]), `${file}: the analyser found "${document.binding}" exported, but the module does not export it`).toBe(true);
+    }
     for (const [exportName, runtime] of exported) {
       const document = staticFor(documentsIn(file), exportName, runtime);
       expect(document, `${file}: the export "${exportName}" (pipeline "${runtime.name}") was not found statically`).toBeDefined();
@@ -62,6 +70,22 @@ describe("static graphs equal runtime graphs", () => {
       expect(staticGraph, `${file}: ${exportName}`).toEqual(runtime.graph());
       // Same keys in the same order too, so the JSON output matches `JSON.stringify(p.graph())`.
       expect(JSON.stringify(staticGraph)).toBe(JSON.stringify(runtime.graph()));
+    }
+  });
+
+  it("writes each exported pipeline to a file of its own, whose JSON is its p.graph(), also when exports share a pipeline name", async () => {
+    const files = renderFiles(analysis.documents, "json", { cwd: root, outDir: join(root, "docs") });
+    const stems = fileStems(analysis.documents);
+    expect(files.size).toBe(analysis.documents.length);
+    for (const file of ["test/codegen/fixtures/basic.ts", "test/codegen/fixtures/scripted.mjs"]) {
+      const module = (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>;
+      const exported = Object.entries(module).filter((entry): entry is [string, Graphable] => isGraphable(entry[1]));
+      expect(new Set(exported.map(([, runtime]) => runtime.name)).size, `${file} has exports that share a pipeline name`).toBeLessThan(exported.length);
+      for (const [exportName, runtime] of exported) {
+        const index = analysis.documents.findIndex((document) => document.binding === exportName && relative(root, document.location.file) === file);
+        expect(index, `${file}: ${exportName}`).toBeGreaterThanOrEqual(0);
+        expect(JSON.parse(files.get(`${stems[index]}.json`) ?? "null"), `${file}: ${exportName}`).toEqual(runtime.graph());
+      }
     }
   });
 });
