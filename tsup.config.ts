@@ -1,5 +1,6 @@
 import { defineConfig } from "tsup";
 
+// `npm run build` runs scripts/fix-cjs-declarations.mjs after tsup: see there.
 export default defineConfig([
   {
     entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" },
@@ -9,6 +10,11 @@ export default defineConfig([
     clean: true,
     target: "node20",
     treeshake: true,
+    // See src/agents/tokens.ts: the CommonJS build imports the tokenizer by a
+    // specifier bundlers do not follow, since they cannot tree-shake CommonJS.
+    esbuildOptions(options, { format }) {
+      options.define = { ...options.define, STEPGRAPH_OPAQUE_TOKENIZER_IMPORT: format === "cjs" ? "true" : "false" };
+    },
   },
   {
     // The docs command uses top-level await, so it ships as ESM only.

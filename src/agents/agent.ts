@@ -26,6 +26,23 @@ const modelId = (model: string): string => {
 };
 
 /**
+ * Throws unless `schema` is a zod 4 schema. A zod 3 schema (from zod 3, or
+ * `zod/v3`) has `_def` but no `_zod`, and would otherwise fail much later with
+ * a misleading "cannot be expressed as JSON Schema" error at the first call.
+ */
+const requireZod4 = (schema: unknown, what: string): void => {
+  if (typeof schema === "object" && schema !== null && "_zod" in schema) return;
+  const looksLikeZod3 = typeof schema === "object" && schema !== null && "_def" in schema;
+  const found = looksLikeZod3 ? "a zod 3 schema" : schema === null ? "null" : typeof schema === "object" ? "an object that is not a zod schema" : `a ${typeof schema}`;
+  throw new AgentConfigError({
+    problem:
+      `${what} must be a zod 4 schema, but it is ${found}. stepgraph needs zod 4 (the peer dependency zod@^4.0.0): ` +
+      `run \`npm install zod@^4\` and build schemas with \`import { z } from "zod"\` (not "zod/v3"; ` +
+      `zod 3.25's "zod/v4" is not enough, because stepgraph itself imports "zod").`,
+  });
+};
+
+/**
  * Defines an agent.
  *
  * @example
@@ -49,6 +66,12 @@ export function agent<OutputSchema extends z.ZodType | undefined = undefined>(
   }
   if (config.maxTokens !== undefined && (!Number.isInteger(config.maxTokens) || config.maxTokens < 1)) {
     throw new AgentConfigError({ problem: `Agent "${model}": maxTokens must be a whole number of at least 1.` });
+  }
+  if (config.output !== undefined) requireZod4(config.output, `Agent "${model}": output`);
+  if (config.tools !== undefined) {
+    for (const [name, definition] of Object.entries(config.tools)) {
+      requireZod4((definition as { parameters?: unknown } | undefined)?.parameters, `Agent "${model}": the parameters of tool "${name}"`);
+    }
   }
   const self: Agent<AgentOutput<OutputSchema>> & ModelCaller = {
     model,
