@@ -130,3 +130,17 @@ describe("cost budgets", () => {
     );
   }, 60_000);
 });
+
+describe("a step's own budget", () => {
+  it("rejects with the step budget's own error when a call crosses it", async () => {
+    mock.server.setResponder(() => ({ content: "ok", usage: { inputTokens: 10_000, outputTokens: 0 } }));
+    const writer = agent({ model: "gpt-4o-mini" });
+    const p = pipeline("step_budget", { client: mock.client }).step("write", { costBudget: 0.0001 }, async (ctx) => {
+      await ctx.run(writer, "hi");
+      return ctx.run(writer, "again");
+    });
+    const error = await p.run().then(() => expect.unreachable("the run should reject"), (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CostBudgetExceededError);
+    expect(error).toMatchObject({ scope: "step", stepId: "write" });
+  });
+});

@@ -315,3 +315,20 @@ describe("runEach", () => {
     expect(mock.server.totalBilled().responses).toBe(3);
   });
 });
+
+describe("batch warnings", () => {
+  it("prints no MaxListenersExceededWarning at a concurrency above 10", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const p = pipeline<number>("wide_batch").step("wait", (ctx) => new Promise<number>((resolve) => setTimeout(() => resolve(ctx.input), 5)));
+      const outcomes = await p.runMany(Array.from({ length: 40 }, (_, index) => index), { concurrency: 20 });
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+      await settle();
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+});

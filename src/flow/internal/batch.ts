@@ -4,6 +4,7 @@
  * has not been taken yet, so a slow consumer slows the pulling), and hands out
  * outcomes in the order the runs finish.
  */
+import { setMaxListeners } from "node:events";
 import { wholeNumber } from "../../runtime/config.js";
 import { envOf, type RunEnv } from "../../runtime/env.js";
 import { CostBudgetExceededError, partialOf } from "../../runtime/errors.js";
@@ -74,6 +75,8 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     this.stopOnError = stopOnError ?? false;
     this.onProgress = onProgress;
     this.total = sizeOf(inputs);
+    // Every run in flight listens to the batch's signal (at most `concurrency` of them): not a leak for Node to warn about.
+    setMaxListeners(0, this.controller.signal);
     // One limiter and one budget for the whole batch: every run's model requests share them.
     this.env = envOf({ costBudget, rateLimit, budgets, signal: this.controller.signal }, {}, undefined, "batch").env;
     this.runOptions = runOptions;
