@@ -3,26 +3,39 @@
  * every root, `addEdge(dep, node)` for one dependency and the join form
  * `addEdge([deps...], node)` (waits for all of them) for fan-in. LangGraph
  * runs in supersteps (Pregel): a node becomes runnable after the superstep in
- * which its last input was written.
+ * which its last input was written. When some node reads outputs, each
+ * step that is read writes its output to a state channel of its own and a
+ * node with `reads` reads those channels from the state it is given.
  */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
-import type { Contender, Counter } from "../lib/contender.js";
+import { readDeps, type Contender, type Counter } from "../lib/contender.js";
+import { readIds } from "../lib/dag.js";
 
 const State = Annotation.Root({});
+
+/** The state channel a read step writes its output to (a channel may not share a node's name). */
+const channelOf = (id: string) => `${id}_output`;
 
 export const langgraph: Contender = {
   name: "langgraph",
   role: "peer",
-  encoding: "StateGraph; addEdge(START, root), addEdge(dep, node), addEdge([deps], node) for fan-in",
+  encoding: "StateGraph; addEdge(START, root), addEdge(dep, node), addEdge([deps], node) for fan-in; a fan-in reads its inputs from per-step state channels",
   build(dag, work) {
     // Node ids are generated at run time, which StateGraph's typed builder cannot check.
-    const graph: any = new StateGraph(State);
+    const read = readIds(dag);
+    // Only a DAG in which some step reads outputs gets state: one channel per step that is read.
+    const graph: any = new StateGraph(
+      read.size === 0 ? State : Annotation.Root(Object.fromEntries([...read].map((id) => [channelOf(id), Annotation<unknown>()]))),
+    );
     const hasDependents = new Set(dag.nodes.flatMap((node) => node.deps));
     for (const node of dag.nodes) {
-      graph.addNode(node.id, async (_state: unknown, config: { configurable: { counter: Counter } }) => {
+      const reads = node.reads;
+      const kept = read.has(node.id);
+      graph.addNode(node.id, async (state: Record<string, unknown>, config: { configurable: { counter: Counter } }) => {
         config.configurable.counter.count++;
-        await work(node);
-        return {};
+        if (reads !== undefined) readDeps(reads, (id) => state[channelOf(id)]);
+        const output = await work(node);
+        return kept ? { [channelOf(node.id)]: output } : {};
       });
     }
     for (const node of dag.nodes) {

@@ -40,3 +40,28 @@ export const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
 export interface Counter {
   count: number;
 }
+
+/**
+ * What a step with `reads` does before its work: reads each of those
+ * dependencies' outputs with the engine's own accessor (stepgraph's
+ * `ctx.dep(id)`, Mastra's `getStepResult(id)`, a field of LangGraph's
+ * state; for the baselines, which have no accessor, the value an awaited
+ * Promise or Deferred resolved with, at a position worked out when the DAG
+ * was built), in order, into one array, as a fan-in that combines its inputs
+ * does. Every contender calls this, so they all pay the same for the array
+ * and differ only in their accessor. The bench's outputs are whatever `work`
+ * returned (undefined for a 0 ms step): what is measured is the lookup, not
+ * the data.
+ */
+export const readDeps = <Key>(keys: ReadonlyArray<Key>, read: (key: Key) => unknown): unknown[] => {
+  const values = new Array<unknown>(keys.length);
+  for (let index = 0; index < keys.length; index++) values[index] = read(keys[index]!);
+  lastRead.values = values;
+  return values;
+};
+
+/**
+ * The values the latest `readDeps` call read: the values escape, so no
+ * compiler can drop the reads, and a check can look at what a contender read.
+ */
+export const lastRead: { values: ReadonlyArray<unknown> | undefined } = { values: undefined };

@@ -8,6 +8,13 @@ export interface DagNode {
   readonly id: string;
   readonly deps: ReadonlyArray<string>;
   readonly latencyMs: number;
+  /**
+   * The dependencies whose outputs the step reads before its work, in this
+   * order, through each engine's own way of handing a step its inputs
+   * (stepgraph's `ctx.dep(id)`); see `readDeps` in contender.ts. Absent: the
+   * step reads none (it only waits for them).
+   */
+  readonly reads?: ReadonlyArray<string>;
 }
 
 /** A DAG in topological order: every dependency appears before its dependents. */
@@ -72,14 +79,23 @@ export const chain = (steps: number, latencyMs = 0): Dag => ({
   })),
 });
 
-/** One root, `steps - 2` parallel steps after it, and one step joining them all. */
-export const wide = (steps: number, latencyMs = 0): Dag => {
+/**
+ * One root, `steps - 2` parallel steps after it, and one step joining them
+ * all. With `sinkReads: "every"` the join reads every dependency's output, as
+ * a real fan-in does; with `"none"` (the default) it only waits for them.
+ */
+export const wide = (steps: number, latencyMs = 0, options: { readonly sinkReads?: "every" | "none" } = {}): Dag => {
   const middle = Array.from({ length: steps - 2 }, (_, index) => ({ id: `m${index}`, deps: ["root"], latencyMs }));
+  const deps = middle.map((node) => node.id);
+  const readsEvery = options.sinkReads === "every";
   return {
-    name: `wide-${steps}`,
-    nodes: [{ id: "root", deps: [], latencyMs }, ...middle, { id: "join", deps: middle.map((node) => node.id), latencyMs }],
+    name: `wide-${steps}${readsEvery ? "" : "-reads-none"}`,
+    nodes: [{ id: "root", deps: [], latencyMs }, ...middle, { id: "join", deps, latencyMs, ...(readsEvery ? { reads: deps } : {}) }],
   };
 };
+
+/** The ids some step of `dag` reads the output of (so an engine that keeps outputs only on request keeps these). */
+export const readIds = (dag: Dag): ReadonlySet<string> => new Set(dag.nodes.flatMap((node) => node.reads ?? []));
 
 /** The longest sum of latencies along any path: the best makespan any scheduler can reach. */
 export const criticalPathMs = (dag: Dag): number => {
@@ -119,6 +135,9 @@ export const assertDag = (dag: Dag): void => {
     if (seen.has(node.id)) throw new Error(`${dag.name}: step "${node.id}" appears twice.`);
     for (const dep of node.deps) {
       if (!seen.has(dep)) throw new Error(`${dag.name}: step "${node.id}" depends on "${dep}", which is not an earlier step.`);
+    }
+    for (const read of node.reads ?? []) {
+      if (!node.deps.includes(read)) throw new Error(`${dag.name}: step "${node.id}" reads "${read}", which is not one of its dependencies.`);
     }
     seen.add(node.id);
   }

@@ -54,6 +54,13 @@ export interface IsolatedOutcome {
 
 const BESIDE_EACH_PEER = ["stepgraph", "promise-floor"];
 
+/**
+ * The key of `name`'s samples on a variant of a child workload's DAG (W3-wide
+ * measures its join reading every dependency and, interleaved in the same
+ * process, reading none). The workload's main DAG keeps the plain name.
+ */
+export const sampleKey = (name: string, variant: string | undefined): string => (variant === undefined ? name : `${name}@${variant}`);
+
 /** The processes to start: the non-peers together, then each peer beside stepgraph and the floor. */
 export const processGroups = (contenders: ReadonlyArray<Contender>): ReadonlyArray<{ names: string[]; reports: string[] }> => {
   const nonPeers = contenders.filter((contender) => contender.role !== "peer").map((contender) => contender.name);
@@ -70,42 +77,59 @@ export const measureIsolated = async (
   options: object,
   timeoutMs: number,
   log: (message: string) => void = () => {},
-): Promise<IsolatedOutcome> => {
-  const figures = new Map<string, Figure>();
-  const failed = new Map<string, string>();
+): Promise<IsolatedOutcome> => (await measureIsolatedVariants(workload, contenders, options, timeoutMs, log, [undefined]))[0]!;
+
+/**
+ * Like measureIsolated, for a child workload that measures several variants
+ * of its DAG in each process: one outcome per variant, in the order given
+ * (`undefined` is the main DAG), each figure's stepgraph and floor taken from
+ * the same variant in the same process.
+ */
+export const measureIsolatedVariants = async (
+  workload: ChildWorkload,
+  contenders: ReadonlyArray<Contender>,
+  options: object,
+  timeoutMs: number,
+  log: ((message: string) => void) | undefined,
+  variants: ReadonlyArray<string | undefined>,
+): Promise<IsolatedOutcome[]> => {
+  const outcomes = variants.map(() => ({ figures: new Map<string, Figure>(), failed: new Map<string, string>() }));
   const processes: IsolatedOutcome["processes"][number][] = [];
   let unavailable: string | undefined;
   for (const { names, reports } of processGroups(contenders)) {
     const started = performance.now();
     const output = await runTsChild(CHILD, [workload, names.join(","), JSON.stringify(options)], timeoutMs);
     const parsed = lastJson<ChildSamples>(output, timeoutMs);
-    log(`  ${workload} [${names.join(", ")}]: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log?.(`  ${workload} [${names.join(", ")}]: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (!parsed.ok) {
-      for (const name of reports) failed.set(name, `its child process failed (${parsed.reason})`);
+      for (const { failed } of outcomes) for (const name of reports) failed.set(name, `its child process failed (${parsed.reason})`);
       processes.push({ names, reports, output: { failed: parsed.reason } });
       continue;
     }
     const samples = parsed.value;
     processes.push({ names, reports, output: samples });
     unavailable ??= samples.unavailable;
-    const summaryOf = (name: string) => {
-      const values = samples.samples[name];
-      return values === undefined || values.length === 0 ? undefined : summarize(values);
-    };
-    for (const name of reports) {
-      const summary = summaryOf(name);
-      if (summary === undefined) {
-        failed.set(name, samples.failed[name] ?? samples.unavailable ?? "no samples");
-        continue;
+    variants.forEach((variant, index) => {
+      const { figures, failed } = outcomes[index]!;
+      const summaryOf = (name: string) => {
+        const values = samples.samples[sampleKey(name, variant)];
+        return values === undefined || values.length === 0 ? undefined : summarize(values);
+      };
+      for (const name of reports) {
+        const summary = summaryOf(name);
+        if (summary === undefined) {
+          failed.set(name, samples.failed[sampleKey(name, variant)] ?? samples.failed[name] ?? samples.unavailable ?? "no samples");
+          continue;
+        }
+        const runs = samples.runsPerSample?.[sampleKey(name, variant)];
+        figures.set(name, {
+          summary,
+          stepgraph: summaryOf("stepgraph"),
+          floor: summaryOf("promise-floor"),
+          runsPerSample: runs === undefined || runs.length === 0 ? undefined : summarize(runs),
+        });
       }
-      const runs = samples.runsPerSample?.[name];
-      figures.set(name, {
-        summary,
-        stepgraph: summaryOf("stepgraph"),
-        floor: summaryOf("promise-floor"),
-        runsPerSample: runs === undefined || runs.length === 0 ? undefined : summarize(runs),
-      });
-    }
+    });
   }
-  return { figures, failed, processes, unavailable };
+  return outcomes.map(({ figures, failed }) => ({ figures, failed, processes, unavailable }));
 };

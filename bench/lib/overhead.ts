@@ -12,6 +12,10 @@
  * (in one suite run, stepgraph's first wide runs after a LangGraph run in
  * the same process took ~70 ms instead of ~2 ms, so its batch was sized at
  * one run and every "sample" was a single 2 ms run).
+ *
+ * What is measured is a list of entries, each a contender on a DAG under a
+ * key of its own, so one process can interleave the same contenders on two
+ * variants of a shape (W3's wide join reading every dependency or none).
  */
 import type { BuiltDag, Contender, StepWork } from "./contender.js";
 import type { Dag } from "./dag.js";
@@ -25,8 +29,15 @@ export interface OverheadOptions {
   readonly slowRunMs: number;
 }
 
+/** One thing to measure: `contender` running `dag`, reported under `key`. */
+export interface OverheadEntry {
+  readonly key: string;
+  readonly contender: Contender;
+  readonly dag: Dag;
+}
+
 export interface OverheadOutcome {
-  /** Microseconds per step, one value per sample. */
+  /** Microseconds per step, one value per sample, by entry key. */
   readonly microsPerStep: ReadonlyMap<string, Summary>;
   /** How many runs each sample took, one value per sample. */
   readonly runsPerSample: ReadonlyMap<string, Summary>;
@@ -39,21 +50,20 @@ const runChecked = async (name: string, built: BuiltDag, expected: number): Prom
 };
 
 export const measureOverhead = async (
-  contenders: ReadonlyArray<Contender>,
-  dag: Dag,
+  entries: ReadonlyArray<OverheadEntry>,
   work: StepWork,
   options: OverheadOptions,
 ): Promise<OverheadOutcome> => {
-  const steps = dag.nodes.length;
   const failed = new Map<string, string>();
-  const ready = new Map<string, { built: BuiltDag; rounds: number }>();
-  for (const contender of contenders) {
+  const ready = new Map<string, { built: BuiltDag; rounds: number; steps: number }>();
+  for (const { key, contender, dag } of entries) {
+    const steps = dag.nodes.length;
     try {
       const built = await contender.build(dag, work);
       const durations: number[] = [];
       const timedRun = async () => {
         const start = performance.now();
-        await runChecked(contender.name, built, steps);
+        await runChecked(key, built, steps);
         durations.push(performance.now() - start);
       };
       // The faster of two runs decides whether the engine is slow, so one noisy run cannot.
@@ -64,9 +74,9 @@ export const measureOverhead = async (
         const warmStart = performance.now();
         while (performance.now() - warmStart < options.warmupMs) await timedRun();
       }
-      ready.set(contender.name, { built, rounds: slow ? options.slowRounds : options.rounds });
+      ready.set(key, { built, rounds: slow ? options.slowRounds : options.rounds, steps });
     } catch (error) {
-      failed.set(contender.name, error instanceof Error ? error.message : String(error));
+      failed.set(key, error instanceof Error ? error.message : String(error));
     }
   }
   const samples = new Map<string, number[]>([...ready.keys()].map((name) => [name, []]));
@@ -81,11 +91,11 @@ export const measureOverhead = async (
         const start = performance.now();
         let elapsed = 0;
         do {
-          await runChecked(name, entry.built, steps);
+          await runChecked(name, entry.built, entry.steps);
           runs++;
           elapsed = performance.now() - start;
         } while (elapsed < options.sampleMs);
-        samples.get(name)!.push((elapsed * 1000) / (runs * steps));
+        samples.get(name)!.push((elapsed * 1000) / (runs * entry.steps));
         runCounts.get(name)!.push(runs);
       } catch (error) {
         failed.set(name, error instanceof Error ? error.message : String(error));

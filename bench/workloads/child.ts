@@ -9,6 +9,10 @@
  * process: after the peers had run in the same process, the floor's W3
  * µs/step measured 2.2–2.4x its figure in a process where none had.)
  *
+ * W3-wide measures two DAGs interleaved: the join reading every dependency
+ * (samples under the contender's name) and reading none (under
+ * `name@wide-reads-none`).
+ *
  * Usage: node --import tsx bench/workloads/child.ts <W1|W2|W3-chain|W3-wide|W5> <name,name,...> '<options json>'
  */
 import { setMaxListeners } from "node:events";
@@ -16,9 +20,20 @@ import { contenderNames, loadContender, type ContenderName } from "../contenders
 import { simulatedLatency, type Contender } from "../lib/contender.js";
 import { measureMakespans } from "../lib/makespan.js";
 import { measureOverhead, type OverheadOptions } from "../lib/overhead.js";
-import { childWorkloads, type ChildSamples, type ChildWorkload } from "../lib/isolated.js";
+import type { Dag } from "../lib/dag.js";
+import { childWorkloads, sampleKey, type ChildSamples, type ChildWorkload } from "../lib/isolated.js";
 import type { Summary } from "../lib/stats.js";
-import { W1_DAG, W2_DAG, W3_DAGS, W5_DAG, WorkloadUnavailable, withModelServer, type LatencyOptions } from "./definitions.js";
+import {
+  W1_DAG,
+  W2_DAG,
+  W3_DAGS,
+  W3_WIDE_VARIANT,
+  W5_DAG,
+  WorkloadUnavailable,
+  withModelServer,
+  type LatencyOptions,
+  type W3Shape,
+} from "./definitions.js";
 
 // LangGraph adds one abort listener per running node to a shared signal; Node's
 // warning about more than 10 is noise here, not a finding.
@@ -49,7 +64,16 @@ const measure = async (): Promise<ChildSamples> => {
     case "W3-chain":
     case "W3-wide": {
       const options = JSON.parse(optionsArg) as OverheadOptions;
-      const outcome = await measureOverhead(contenders, workload === "W3-chain" ? W3_DAGS.chain : W3_DAGS.wide, simulatedLatency, options);
+      // W3-wide interleaves the join reading every dependency with the join reading none, in this one process.
+      const dags: ReadonlyArray<{ variant: W3Shape | undefined; dag: Dag }> =
+        workload === "W3-chain"
+          ? [{ variant: undefined, dag: W3_DAGS.chain }]
+          : [
+              { variant: undefined, dag: W3_DAGS.wide },
+              { variant: W3_WIDE_VARIANT, dag: W3_DAGS[W3_WIDE_VARIANT] },
+            ];
+      const entries = contenders.flatMap((contender) => dags.map(({ variant, dag }) => ({ key: sampleKey(contender.name, variant), contender, dag })));
+      const outcome = await measureOverhead(entries, simulatedLatency, options);
       return {
         samples: samplesOf(outcome.microsPerStep),
         runsPerSample: samplesOf(outcome.runsPerSample),

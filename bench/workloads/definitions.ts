@@ -14,9 +14,26 @@ export const W2_SEED = 2024;
 export const W2_DAG = randomDag({ seed: W2_SEED, steps: 100, maxDeps: 3, minMs: 5, maxMs: 80 });
 
 export const W3_STEPS = 1000;
-/** W3's two shapes of zero-latency steps. */
-export const W3_DAGS = { chain: chain(W3_STEPS), wide: wide(W3_STEPS) } as const satisfies Record<string, Dag>;
+/**
+ * W3's shapes of zero-latency steps: the chain, the wide fan-out/fan-in whose
+ * join reads every one of its 998 dependencies' outputs (as real fan-ins
+ * do), and the same wide shape with a join that reads none of them.
+ */
+export const W3_DAGS = {
+  chain: chain(W3_STEPS),
+  wide: wide(W3_STEPS, 0, { sinkReads: "every" }),
+  "wide-reads-none": wide(W3_STEPS, 0, { sinkReads: "none" }),
+} as const satisfies Record<string, Dag>;
 export type W3Shape = keyof typeof W3_DAGS;
+/** The shape W3-wide's child measures beside `wide`, interleaved in the same process. */
+export const W3_WIDE_VARIANT = "wide-reads-none" satisfies W3Shape;
+
+/** What each W3 shape is called in the report. */
+export const W3_SHAPE_LABELS: Readonly<Record<W3Shape, string>> = {
+  chain: "chain",
+  wide: "wide, sink reads every dependency",
+  "wide-reads-none": "wide, sink reads none",
+};
 
 export const MODEL_LATENCY_MS = 20;
 /** W5: W1's diamond where every step is one model call. */
