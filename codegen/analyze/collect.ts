@@ -19,14 +19,7 @@ import type { AnalysisContext } from "./context.js";
 import { fileExports } from "./exports.js";
 import { importedNames, stepgraphFunctionAt } from "./imports.js";
 import type { PipelineValue, RouterValue, StaticDocument, StaticExtension } from "./model.js";
-import { declarationOf, unwrap } from "./values.js";
-
-const isWrapper = (node: Node): boolean =>
-  Node.isParenthesizedExpression(node) ||
-  Node.isAsExpression(node) ||
-  Node.isSatisfiesExpression(node) ||
-  Node.isNonNullExpression(node) ||
-  Node.isTypeAssertion(node);
+import { declarationOf, isWrapper, unwrap } from "./values.js";
 
 /** The outermost expression of the builder chain `call` starts: `pipeline(...).step(...).configure(...)`. */
 const chainTop = (call: Node): Node => {

@@ -5,7 +5,17 @@
  * What it cannot know it reports as a failure naming the node and why; the
  * checker's literal type is the last resort for identifiers and properties.
  */
-import { Node, SyntaxKind, VariableDeclarationKind, type Type } from "ts-morph";
+import {
+  Node,
+  SyntaxKind,
+  VariableDeclarationKind,
+  type AsExpression,
+  type NonNullExpression,
+  type ParenthesizedExpression,
+  type SatisfiesExpression,
+  type Type,
+  type TypeAssertion,
+} from "ts-morph";
 import { snippet, type AnalysisContext } from "./context.js";
 
 /** Stands for a function value: the analyser knows one is there, not what it does. */
@@ -19,16 +29,20 @@ export type Evaluated =
 const known = (value: unknown): Evaluated => ({ ok: true, value });
 const unknown = (node: Node, reason: string): Evaluated => ({ ok: false, node, reason });
 
-/** Strips wrappers that do not change a value: parentheses, `as`, `satisfies`, `!`, `<T>`. */
+/** Whether a node only wraps a value without changing it: parentheses, `as`, `satisfies`, `!`, `<T>`. */
+export const isWrapper = (
+  node: Node,
+): node is ParenthesizedExpression | AsExpression | SatisfiesExpression | NonNullExpression | TypeAssertion =>
+  Node.isParenthesizedExpression(node) ||
+  Node.isAsExpression(node) ||
+  Node.isSatisfiesExpression(node) ||
+  Node.isNonNullExpression(node) ||
+  Node.isTypeAssertion(node);
+
+/** Strips wrappers that do not change a value (see {@link isWrapper}). */
 export const unwrap = (node: Node): Node => {
   let current = node;
-  while (
-    Node.isParenthesizedExpression(current) ||
-    Node.isAsExpression(current) ||
-    Node.isSatisfiesExpression(current) ||
-    Node.isNonNullExpression(current) ||
-    Node.isTypeAssertion(current)
-  ) {
+  while (isWrapper(current)) {
     current = current.getExpression();
   }
   return current;

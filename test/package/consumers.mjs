@@ -141,6 +141,16 @@ main().catch((error) => {
 });
 `;
 
+/** The peers at this repository's versions, and what a consumer type-checks and bundles with. */
+const withToolchain = (v) => [
+  `effect@${v.effect}`,
+  `zod@${v.zod}`,
+  `openai@${v.openai}`,
+  `typescript@${v.typescript}`,
+  `@types/node@${v["@types/node"]}`,
+  `esbuild@${v.esbuild}`,
+];
+
 /** The quick start in CommonJS JavaScript, as the README's CommonJS section writes it. */
 const quickStartCjs = `const { Effect } = require("effect");
 const { z } = require("zod");
@@ -220,14 +230,7 @@ export const consumers = [
   },
   {
     name: "CommonJS JavaScript (require)",
-    packages: (v) => [
-      `effect@${v.effect}`,
-      `zod@${v.zod}`,
-      `openai@${v.openai}`,
-      `typescript@${v.typescript}`,
-      `@types/node@${v["@types/node"]}`,
-      `esbuild@${v.esbuild}`,
-    ],
+    packages: withToolchain,
     files: {
       "package.json": json({ name: "consumer-cjs", private: true, type: "commonjs" }),
       "quickstart.js": quickStartCjs,
@@ -264,14 +267,7 @@ export const consumers = [
   },
   {
     name: "TypeScript with bundler resolution (esbuild)",
-    packages: (v) => [
-      `effect@${v.effect}`,
-      `zod@${v.zod}`,
-      `openai@${v.openai}`,
-      `typescript@${v.typescript}`,
-      `@types/node@${v["@types/node"]}`,
-      `esbuild@${v.esbuild}`,
-    ],
+    packages: withToolchain,
     files: {
       "package.json": json({ name: "consumer-bundler", private: true, type: "module" }),
       "tsconfig.json": json({

@@ -156,15 +156,14 @@ export class RouterFlow implements Flow {
     routingTiming: RunTiming | undefined,
   ): Effect.Effect<UntypedResult, unknown> {
     const start = record.now();
-    const report = () => ({
-      usage: record.ledger.snapshot(),
-      trace: [...record.trace],
-      timing: {
-        startedAt: record.startedAt,
-        durationMs: record.now(),
-        steps: { ...routingTiming?.steps, [route]: { start, end: record.now(), durationMs: record.now() - start } },
-      },
-    });
+    const report = () => {
+      const end = record.now();
+      return {
+        usage: record.ledger.snapshot(),
+        trace: [...record.trace],
+        timing: { startedAt: record.startedAt, durationMs: end, steps: { ...routingTiming?.steps, [route]: { start, end, durationMs: end - start } } },
+      };
+    };
     return Effect.mapBoth(nest(this.targets.get(route)!, parsed, routeOptionsOf(options), env, record, route), {
       onSuccess: (result): UntypedResult => ({ ...result, ...report(), trace: record.trace, route }),
       onFailure: (error) => (isRunFailure(error) && error.partial !== undefined ? error.withPartial({ ...error.partial, ...report() }) : error),
