@@ -32,6 +32,17 @@ export interface StepContextBase<Input, Outputs, Deps extends string, Services, 
   /** The attempt number, from 1. */
   readonly attempt: number;
   /**
+   * The run's id: the `runId` of a durable run (stable across crashes and
+   * processes), else one made for this run.
+   */
+  readonly runId: string;
+  /**
+   * A key stable for this run, step and attempt: the same when a durable run
+   * runs an attempt again after a crash. Pass it to providers and APIs that
+   * deduplicate requests by key (an `Idempotency-Key` header).
+   */
+  readonly idempotencyKey: string;
+  /**
    * Ends the run early: return this from the step. Its dependents do not run,
    * steps already running finish, and the run resolves with
    * `status: "stopped"` and this payload.

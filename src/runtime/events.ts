@@ -67,6 +67,19 @@ export interface ModelCallEvent extends EventBase {
 }
 
 /** Any event of a run. */
+/**
+ * A durable run's journal speaking about a step: `replayed` when the step's
+ * outcome was taken from the journal (it did not run, and cost nothing
+ * again), `possiblyDuplicated` when a crash cut an earlier run of the step
+ * short, so it runs again and its effects (model calls, writes) may have
+ * happened twice.
+ */
+export interface StepJournalEvent extends EventBase {
+  readonly type: "journal";
+  readonly replayed: boolean;
+  readonly possiblyDuplicated: boolean;
+}
+
 export type PipelineEvent =
   | StepStartEvent
   | StepRetryEvent
@@ -74,4 +87,5 @@ export type PipelineEvent =
   | StepFailureEvent
   | StepSkipEvent
   | StepStopEvent
-  | ModelCallEvent;
+  | ModelCallEvent
+  | StepJournalEvent;

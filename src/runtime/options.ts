@@ -7,6 +7,7 @@ import type { StepConfig } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { PipelineEvent } from "./events.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { DurableOptions } from "./journal.js";
 import type { Checkpoint } from "./result.js";
 
 /**
@@ -38,4 +39,10 @@ export interface RunOptions<Services = unknown, Ids extends string = string> ext
   readonly rateLimit?: number | RateLimiter | undefined;
   /** The application services the steps read from `ctx.services`. */
   readonly services?: Services | undefined;
+  /**
+   * Journals the run in a store from `stepgraph/durable`, under `runId`: run
+   * the same id again (after a crash, in another process sharing the store)
+   * and its completed steps are taken from the journal, not run again.
+   */
+  readonly durable?: DurableOptions | undefined;
 }

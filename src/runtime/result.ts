@@ -43,12 +43,27 @@ export interface PartialResult {
   readonly checkpoint: Checkpoint;
 }
 
+/** What a durable run's result says about its journal (see the `durable` run option). */
+export interface DurableReport {
+  readonly runId: string;
+  /** Which generation of the run this was: 1, or more after a failed, cancelled or stopped run was resumed. */
+  readonly generation: number;
+  /** Steps whose outcome was taken from the journal (they did not run again, and cost nothing again). */
+  readonly replayed: ReadonlyArray<string>;
+  /** Steps a crash cut short that ran again: their effects (model calls, writes) may have happened twice. */
+  readonly possiblyDuplicated: ReadonlyArray<string>;
+  /** Whether the whole result is the stored result of a run that had already completed. */
+  readonly fromJournal: boolean;
+}
+
 /** What every run reports, however it ended. */
 export interface RunReport {
   readonly usage: RunUsage;
   readonly timing: RunTiming;
   readonly trace: ReadonlyArray<PipelineEvent>;
   readonly checkpoint: Checkpoint;
+  /** Present on a durable run's result: what its journal did. */
+  readonly durable?: DurableReport | undefined;
 }
 
 /**

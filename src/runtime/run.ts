@@ -14,7 +14,10 @@ import type { Graph } from "../graph/graph.js";
 import type { StepFacts } from "../graph/facts.js";
 import type { PipelineDefinition } from "./definition.js";
 import type { RunEnv } from "./env.js";
-import { CostBudgetExceededError, PipelineCancelledError, PipelineTimeoutError, type PipelineError } from "./errors.js";
+import { reserve } from "./budget.js";
+import { CostBudgetExceededError, PipelineCancelledError, PipelineDefinitionError, PipelineTimeoutError, type PipelineError } from "./errors.js";
+import { isDurableRunner, runDurably, type DurableOptions, type StepJournal } from "./journal.js";
+import type { RunUsage } from "./usage.js";
 import type { Flow } from "./flow.js";
 import { checkInput, validateInput } from "./input.js";
 import type { RunScope } from "./internal/context.js";
@@ -42,18 +45,20 @@ const EMPTY_CONTEXT = Context.empty();
 const needsFiber = (prepared: Prepared): boolean =>
   prepared.timeoutMs !== undefined || prepared.env.signal !== undefined || prepared.env.budgets.length > 0;
 
-const scopeOf = (definition: PipelineDefinition, parsed: unknown, prepared: Prepared, state: RunState): RunScope => ({
+const scopeOf = (definition: PipelineDefinition, parsed: unknown, prepared: Prepared, state: RunState, journal: StepJournal | undefined): RunScope => ({
   pipeline: definition.name,
   input: parsed,
   state,
   env: prepared.env,
   stepBudgets: new Map(),
+  journal,
+  runId: undefined,
 });
 
 /**
  * Runs a pipeline definition as an Effect. `record` is where its events and
  * usage go: a new one for a run of its own, the router's for a router's
- * routing step.
+ * routing step. `journal` is a durable run's (see runtime/journal.ts).
  */
 export const runPipeline = (
   definition: PipelineDefinition,
@@ -61,15 +66,16 @@ export const runPipeline = (
   options: RunOptions,
   inherited: RunEnv | undefined,
   record?: RunRecord,
+  journal?: StepJournal,
 ): Effect.Effect<UntypedResult, PipelineError> =>
   Effect.suspend(() => {
     const prepared = prepare(definition, options, inherited);
-    return prepared._tag === "Failure" ? Exit.failCause(prepared.cause) : runPrepared(definition, input, prepared.value, record);
+    return prepared._tag === "Failure" ? Exit.failCause(prepared.cause) : runPrepared(definition, input, prepared.value, record, journal);
   });
 
 /** Checks the input, then runs the steps. */
-const runPrepared = (definition: PipelineDefinition, input: unknown, prepared: Prepared, record: RunRecord | undefined) => {
-  const start = (parsed: unknown) => startRun(definition, parsed, prepared, record ?? new RunRecord(prepared.env.onEvent));
+const runPrepared = (definition: PipelineDefinition, input: unknown, prepared: Prepared, record: RunRecord | undefined, journal?: StepJournal) => {
+  const start = (parsed: unknown) => startRun(definition, parsed, prepared, record ?? new RunRecord(prepared.env.onEvent), journal);
   // Without a schema the input is used as given: no Effect to validate it.
   return definition.input === undefined ? start(input) : Effect.flatMap(validateInput(definition.name, definition.input, input), start);
 };
@@ -96,7 +102,7 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
     const launch = (checked: Exit.Exit<unknown, PipelineError>): void => {
       if (checked._tag === "Failure") return reject(Cause.squash(checked.cause));
       const state = new RunState(setup.plan, new RunRecord(setup.env.onEvent), setup.resumed);
-      startSteps(scopeOf(definition, checked.value, setup, state), setup, EMPTY_CONTEXT, () => {
+      startSteps(scopeOf(definition, checked.value, setup, state, undefined), setup, EMPTY_CONTEXT, () => {
         const exit = outcomeOf(definition.name, setup.plan, state);
         if (exit._tag === "Success") resolve(exit.value);
         else reject(Cause.squash(exit.cause));
@@ -109,11 +115,18 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
 };
 
 /** Runs the steps on the parsed input, under the run's deadline, budgets and signal. */
-const startRun = (definition: PipelineDefinition, parsed: unknown, prepared: Prepared, record: RunRecord): Effect.Effect<UntypedResult, PipelineError> => {
+const startRun = (
+  definition: PipelineDefinition,
+  parsed: unknown,
+  prepared: Prepared,
+  record: RunRecord,
+  journal: StepJournal | undefined,
+): Effect.Effect<UntypedResult, PipelineError> => {
   const { plan, timeoutMs, env } = prepared;
   const name = definition.name;
   const state = new RunState(plan, record, prepared.resumed);
-  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state), prepared);
+  if (journal?.carried !== undefined) carry(record, env, journal.carried);
+  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state, journal), prepared);
   if (timeoutMs !== undefined) {
     const timedOut = () => Effect.fail(new PipelineTimeoutError({ pipeline: name, timeoutMs, partial: state.partial(name) }));
     steps = timeoutMs <= 0 ? Effect.suspend(timedOut) : Effect.timeoutOrElse(steps, { duration: timeoutMs, orElse: timedOut });
@@ -138,11 +151,39 @@ const startRun = (definition: PipelineDefinition, parsed: unknown, prepared: Pre
   return Effect.flatMap(steps, () => outcomeOf(name, plan, state));
 };
 
+/** Records what earlier generations of a durable run spent, and charges it to the run's budgets, before any step starts. */
+const carry = (record: RunRecord, env: RunEnv, usage: RunUsage): void => {
+  for (const [stepId, stepUsage] of Object.entries(usage.byStep)) {
+    record.ledger.recordNested(stepId, { ...stepUsage, byStep: {}, byModel: {} });
+  }
+  if (usage.costNanoUsd !== null && usage.costNanoUsd > 0 && env.budgets.length > 0) reserve(env.budgets, 0, undefined).settle(usage.costNanoUsd);
+};
+
 /** Runs an Effect-built run as a Promise that rejects with the run's own error (not a wrapper). */
 export const runToPromise = async <A>(effect: Effect.Effect<A, unknown>): Promise<A> => {
   const exit = await Effect.runPromiseExit(effect);
   if (exit._tag === "Success") return exit.value;
   throw Cause.squash(exit.cause);
+};
+
+/** A durable run: the store journals it, and runs its body (the same run, with the journal) once per generation. */
+const startDurably = (definition: PipelineDefinition, input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> => {
+  const { durable, ...rest } = options;
+  const problem = durableProblem(durable);
+  if (problem !== undefined) return Promise.reject(new PipelineDefinitionError({ pipeline: definition.name, problem }));
+  const { store, runId } = durable!;
+  const target = { name: definition.name, shape: definition.steps.map((step) => ({ id: step.id, after: step.after })) };
+  return store[runDurably](target, runId, input, rest, inherited, (journal, bodyOptions) =>
+    runPipeline(definition, input, bodyOptions, inherited, undefined, journal),
+  );
+};
+
+/** What is wrong with a `durable` option from untyped code, if anything. */
+const durableProblem = (durable: DurableOptions | undefined): string | undefined => {
+  if (typeof durable !== "object" || durable === null) return `\`durable\` must be { store, runId }; got ${String(durable)}.`;
+  if (!isDurableRunner(durable.store)) return "`durable.store` must be a store from stepgraph/durable (sqliteStore, postgresStore or memoryStore).";
+  if (typeof durable.runId !== "string" || durable.runId.length === 0) return `\`durable.runId\` must be a non-empty string; got ${JSON.stringify(durable.runId)}.`;
+  return undefined;
 };
 
 /** A pipeline definition as a {@link Flow}. `graph` is the builder's projection of it. */
@@ -151,8 +192,12 @@ export const pipelineFlow = (definition: PipelineDefinition, graph: () => Graph)
   return {
     name: definition.name,
     facts,
-    run: (input, options, inherited) => runPipeline(definition, input, options, inherited),
-    start: (input, options, inherited) => startPipeline(definition, input, options, inherited),
+    run: (input, options, inherited) =>
+      options.durable === undefined
+        ? runPipeline(definition, input, options, inherited)
+        : Effect.tryPromise({ try: () => startDurably(definition, input, options, inherited), catch: (error) => error as PipelineError }),
+    start: (input, options, inherited) =>
+      options.durable === undefined ? startPipeline(definition, input, options, inherited) : startDurably(definition, input, options, inherited),
     owns: (checkpoint: Checkpoint) => checkpoint.pipeline === definition.name,
     graph,
   };

@@ -78,6 +78,21 @@ export class UsageLedger {
   /** Made on the first record: most runs of most pipelines call no model. */
   private steps: Map<string, Usage> | undefined;
   private models: Map<string, Usage> | undefined;
+  /** Each step's usage by model, for a durable run's journal (see {@link UsageLedger.stepByModel}). */
+  private stepModels: Map<string, Map<string, Usage>> | undefined;
+
+  private addStepModel(stepId: string, model: string, usage: Usage): void {
+    const all = (this.stepModels ??= new Map());
+    let models = all.get(stepId);
+    if (models === undefined) all.set(stepId, (models = new Map()));
+    models.set(model, addUsage(models.get(model) ?? emptyUsage, usage));
+  }
+
+  /** One step's usage so far, by model (a sub-pipeline step's includes its steps'). */
+  stepByModel(stepId: string): Readonly<Record<string, Usage>> {
+    const models = this.stepModels?.get(stepId);
+    return models === undefined ? {} : Object.fromEntries(models);
+  }
 
   /** Records one model call. */
   record(record: UsageRecord): void {
@@ -87,6 +102,7 @@ export class UsageLedger {
     this.total = addUsage(this.total, usage);
     steps.set(record.stepId, addUsage(steps.get(record.stepId) ?? emptyUsage, usage));
     models.set(record.model, addUsage(models.get(record.model) ?? emptyUsage, usage));
+    this.addStepModel(record.stepId, record.model, usage);
   }
 
   /** Adds a whole usage (e.g. a sub-pipeline's) under one step. */
@@ -97,6 +113,7 @@ export class UsageLedger {
     steps.set(stepId, addUsage(steps.get(stepId) ?? emptyUsage, usage));
     for (const [model, modelUsage] of Object.entries(usage.byModel)) {
       models.set(model, addUsage(models.get(model) ?? emptyUsage, modelUsage));
+      this.addStepModel(stepId, model, modelUsage);
     }
   }
 

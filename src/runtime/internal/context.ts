@@ -2,6 +2,8 @@
  * The object a step function receives. Its AbortSignal is created only when a
  * step reads it, so steps that never look at it pay nothing.
  */
+import { randomUUID } from "node:crypto";
+import type { StepJournal } from "../journal.js";
 import { BudgetScope } from "../budget.js";
 import type { RuntimeStepContext } from "../definition.js";
 import type { RunEnv } from "../env.js";
@@ -18,7 +20,14 @@ export interface RunScope {
   readonly env: RunEnv;
   /** Each step's own budget, made on first use. */
   readonly stepBudgets: Map<string, BudgetScope>;
+  /** The journal of a durable run; undefined for a run that is not journalled. */
+  readonly journal: StepJournal | undefined;
+  /** The run's id when it is not journalled, made on first read (see {@link runIdOf}). */
+  runId: string | undefined;
 }
+
+/** The run's id: its journal's, else one made for it on first read. */
+export const runIdOf = (scope: RunScope): string => scope.journal?.runId ?? (scope.runId ??= randomUUID());
 
 /** What `pace` is without a rate limit: nothing to wait for. */
 const noPacing = (): undefined => undefined;
@@ -48,6 +57,16 @@ export class AttemptContext implements RuntimeStepContext {
 
   get stepId(): string {
     return this.step.id;
+  }
+
+  get runId(): string {
+    return runIdOf(this.scope);
+  }
+
+  get idempotencyKey(): string {
+    const { scope, step, attempt } = this;
+    const journal = scope.journal;
+    return journal === undefined ? `${runIdOf(scope)}:${step.id}:${attempt}` : journal.idempotencyKey(step.id, attempt);
   }
 
   get signal(): AbortSignal {

@@ -24,7 +24,10 @@ import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy, type StepRun } from "./policy.js";
 import { NO_STEPS, type CompiledStep } from "./plan.js";
 import type { RunState } from "./state.js";
+import { reserve } from "../budget.js";
+import type { JournalStep } from "../journal.js";
 import { isStopRequest } from "../stop.js";
+import type { Usage } from "../usage.js";
 
 /** How the scheduler runs a plan. */
 export interface ScheduleOptions {
@@ -234,6 +237,14 @@ class Scheduler {
    */
   private launch(step: CompiledStep, begin: number): ReadonlyArray<number> {
     const { scope, semaphore } = this;
+    const journal = scope.journal;
+    if (journal !== undefined) {
+      const run = runWithPolicy(scope, step);
+      const entry = new JournalEntry(scope, step, run);
+      const attempts = semaphore === undefined ? run.effect : semaphore.withPermit(run.effect);
+      this.forkStep(step, begin, journal.step(entry, attempts), entry);
+      return NO_STEPS;
+    }
     if (semaphore !== undefined || step.config.timeoutMs !== undefined || step.config.retries !== 0) {
       const run = runWithPolicy(scope, step);
       this.forkStep(step, begin, semaphore === undefined ? run.effect : semaphore.withPermit(run.effect), run);
@@ -282,6 +293,54 @@ class Scheduler {
 
   private forkFiber(effect: Effect.Effect<unknown, unknown>): void {
     this.fibers.push(Effect.runForkWith(this.context)(effect));
+  }
+}
+
+/**
+ * A journalled step, as its journal sees it: its attempts and usage in this
+ * process, and how a replay of its outcome is recorded in the run. Also the
+ * step's {@link StepRun}: a replayed step reports its journalled attempts.
+ */
+class JournalEntry implements JournalStep, StepRun {
+  private replayedAttempts: number | undefined;
+
+  constructor(
+    private readonly scope: RunScope,
+    private readonly step: CompiledStep,
+    private readonly run: StepRun,
+  ) {}
+
+  get stepId(): string {
+    return this.step.id;
+  }
+
+  get effect(): Effect.Effect<unknown, unknown> {
+    return this.run.effect;
+  }
+
+  attempts(): number {
+    return this.replayedAttempts ?? this.run.attempts();
+  }
+
+  usage(): Readonly<Record<string, Usage>> {
+    return this.scope.state.record.ledger.stepByModel(this.step.id);
+  }
+
+  replayed(attempts: number, usageByModel: Readonly<Record<string, Usage>>): void {
+    const { scope, step } = this;
+    const { record } = scope.state;
+    this.replayedAttempts = attempts;
+    for (const [model, usage] of Object.entries(usageByModel)) {
+      record.ledger.recordNested(step.id, { ...usage, byStep: {}, byModel: { [model]: usage } });
+      const cost = usage.costNanoUsd;
+      if (cost !== null && cost > 0 && scope.env.budgets.length > 0) reserve(scope.env.budgets, 0, step.id).settle(cost);
+    }
+    record.emit({ type: "journal", stepId: step.id, at: scope.state.now(), replayed: true, possiblyDuplicated: false });
+  }
+
+  possiblyDuplicated(): void {
+    const { scope, step } = this;
+    scope.state.record.emit({ type: "journal", stepId: step.id, at: scope.state.now(), replayed: false, possiblyDuplicated: true });
   }
 }
 

@@ -1,0 +1,10 @@
+/**
+ * `stepgraph/durable`: runs that survive crashes. Pass a store as
+ * `durable: { store, runId }` to `run`; the same call after a crash resumes
+ * the run, taking every completed step from the journal.
+ */
+export { DurableStore, memoryStore, postgresStore, sqliteStore } from "./store.js";
+export type { PostgresStoreOptions, SqliteStoreOptions } from "./store.js";
+export { DurableRunMismatchError, DurableStoreError, JournalledStepError, NotJournallableError } from "./errors.js";
+export type { DurableOptions } from "../runtime/journal.js";
+export type { DurableReport } from "../runtime/result.js";

@@ -1,0 +1,126 @@
+/**
+ * A durable run's journal over Effect's workflow engine: each step is an
+ * Activity named after its id, whose result (the step's outcome, attempts
+ * and usage, as JSON) the engine stores. Before it, a tiny "started"
+ * Activity marks that the step began: when a replay finds the mark but no
+ * outcome, a crash cut the step short, and its new run is reported as
+ * possibly duplicated.
+ */
+import { createHash } from "node:crypto";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
+import * as Schema from "effect/Schema";
+import * as Activity from "effect/workflow/Activity";
+import type { JournalStep, StepJournal } from "../../runtime/journal.js";
+import { isStopRequest, stopRequest } from "../../runtime/stop.js";
+import type { RunUsage, Usage } from "../../runtime/usage.js";
+import { JournalledStepError, NotJournallableError } from "../errors.js";
+import { jsonProblem } from "./json.js";
+
+/** A step's outcome as the journal stores it. */
+type Outcome =
+  | { readonly kind: "ok"; readonly value: unknown; readonly attempts: number; readonly usage: Readonly<Record<string, Usage>> }
+  | { readonly kind: "stop"; readonly payload: unknown; readonly attempts: number; readonly usage: Readonly<Record<string, Usage>> }
+  | {
+      readonly kind: "fail";
+      readonly error: { readonly errorName: string; readonly message: string; readonly tag: string | undefined };
+      readonly attempts: number;
+      readonly usage: Readonly<Record<string, Usage>>;
+    };
+
+/** An activity interrupted by the run ending (failFast, timeout, cancel) is not retried: the run is over. */
+const noInterruptRetry = Schedule.recurs(0);
+
+const errorSummary = (error: unknown): { errorName: string; message: string; tag: string | undefined } => {
+  if (error instanceof Error) {
+    const tag = (error as { _tag?: unknown })._tag;
+    return { errorName: error.name, message: error.message, tag: typeof tag === "string" ? tag : undefined };
+  }
+  return { errorName: "Error", message: typeof error === "string" ? error : (JSON.stringify(error) ?? String(error)), tag: undefined };
+};
+
+/** The journal of one generation of one durable run. */
+export class ActivityJournal implements StepJournal {
+  /** Each step's failure as it happened in this process, so the run rejects with the real error, not its summary. */
+  private readonly failures = new Map<string, unknown>();
+
+  constructor(
+    private readonly pipeline: string,
+    readonly runId: string,
+    private readonly generation: number,
+    readonly carried: RunUsage | undefined,
+  ) {}
+
+  idempotencyKey(stepId: string, attempt: number): string {
+    const digest = createHash("sha256").update(`${this.runId}\u0000${this.generation}\u0000${stepId}\u0000${attempt}`).digest("hex");
+    return `stepgraph-${digest.slice(0, 40)}`;
+  }
+
+  step(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown> {
+    const { stepId } = step;
+    let startedHere = false;
+    let ranHere = false;
+    const started = Activity.make({
+      name: `${stepId}/started`,
+      success: Schema.Boolean,
+      execute: Effect.sync(() => (startedHere = true)),
+      interruptRetryPolicy: noInterruptRetry,
+    });
+    const outcome = Activity.make({
+      name: stepId,
+      success: Schema.Json,
+      execute: Effect.suspend(() => {
+        ranHere = true;
+        if (!startedHere) step.possiblyDuplicated();
+        return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => entry as unknown as Schema.Json);
+      }),
+      interruptRetryPolicy: noInterruptRetry,
+    });
+    const journalled = Effect.flatMap(started, () =>
+      Effect.flatMap(outcome, (stored) => {
+        const entry = stored as unknown as Outcome;
+        if (!ranHere) step.replayed(entry.attempts, entry.usage);
+        return this.replay(stepId, entry);
+      }),
+    );
+    // The activities need the workflow's engine and instance: the scheduler forks each step's fiber with the run's
+    // context, which is the workflow body's, so they are always there.
+    return journalled as Effect.Effect<unknown, unknown>;
+  }
+
+  /** Runs the step's attempts and turns how they ended into the outcome to journal. */
+  private attemptsToOutcome(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<Outcome> {
+    const failed = (error: unknown): Outcome => {
+      this.failures.set(step.stepId, error);
+      return { kind: "fail", error: errorSummary(error), attempts: step.attempts(), usage: step.usage() };
+    };
+    return Effect.match(attempts, {
+      onFailure: failed,
+      onSuccess: (value): Outcome => {
+        const stopping = isStopRequest(value);
+        const stored = stopping ? value.payload : value;
+        const problem = jsonProblem(stored);
+        if (problem !== undefined) {
+          return failed(new NotJournallableError({ pipeline: this.pipeline, stepId: step.stepId, problem: stopping ? `its stop payload: ${problem}` : problem }));
+        }
+        return stopping
+          ? { kind: "stop", payload: stored, attempts: step.attempts(), usage: step.usage() }
+          : { kind: "ok", value: stored, attempts: step.attempts(), usage: step.usage() };
+      },
+    });
+  }
+
+  /** The step's outcome, as the scheduler expects it: its output or stop request, or its failure. */
+  private replay(stepId: string, outcome: Outcome): Effect.Effect<unknown, unknown> {
+    switch (outcome.kind) {
+      case "ok":
+        return Effect.succeed(outcome.value);
+      case "stop":
+        return Effect.succeed(stopRequest(outcome.payload));
+      case "fail": {
+        const live = this.failures.get(stepId);
+        return Effect.fail(live ?? new JournalledStepError({ stepId, ...outcome.error }));
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Which pipeline shape each run id was journalled by: a run is refused by a
+ * pipeline whose steps or dependencies differ (the workflow engine would
+ * otherwise replay one shape's outcomes into another). One small table in
+ * the store's database, or a Map for the memory store.
+ */
+import * as Effect from "effect/Effect";
+import * as SqlClient from "effect/sql/SqlClient";
+import type { DurableTarget } from "../../runtime/journal.js";
+
+/** A run's journalled identity. */
+export interface RunIdentity {
+  readonly pipeline: string;
+  readonly shape: DurableTarget["shape"];
+}
+
+/** Records a run's identity on first use, and returns the identity it was first recorded with. */
+export interface RunRegistry {
+  claim(runId: string, identity: RunIdentity): Effect.Effect<RunIdentity, unknown>;
+}
+
+export const memoryRegistry = (): RunRegistry => {
+  const runs = new Map<string, RunIdentity>();
+  return {
+    claim: (runId, identity) =>
+      Effect.sync(() => {
+        const known = runs.get(runId);
+        if (known !== undefined) return known;
+        runs.set(runId, identity);
+        return identity;
+      }),
+  };
+};
+
+/** The registry in the store's SQL database (SQLite or PostgreSQL): table `stepgraph_runs`. */
+export const sqlRegistry = (sql: SqlClient.SqlClient): Effect.Effect<RunRegistry, unknown> =>
+  Effect.map(
+    sql`CREATE TABLE IF NOT EXISTS stepgraph_runs (run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, shape TEXT NOT NULL)`,
+    (): RunRegistry => ({
+      claim: (runId, identity) =>
+        Effect.gen(function* () {
+          yield* sql`INSERT INTO stepgraph_runs (run_id, pipeline, shape) VALUES (${runId}, ${identity.pipeline}, ${JSON.stringify(identity.shape)}) ON CONFLICT (run_id) DO NOTHING`;
+          const rows = yield* sql<{ pipeline: string; shape: string }>`SELECT pipeline, shape FROM stepgraph_runs WHERE run_id = ${runId}`;
+          const row = rows[0];
+          if (row === undefined) return identity;
+          return { pipeline: row.pipeline, shape: JSON.parse(row.shape) as DurableTarget["shape"] };
+        }),
+    }),
+  );
+
+/** How `journalled` differs from `current`, one line per difference; empty when they are the same. */
+export const differences = (journalled: RunIdentity, current: RunIdentity): ReadonlyArray<string> => {
+  const found: Array<string> = [];
+  if (journalled.pipeline !== current.pipeline) found.push(`it belongs to pipeline "${journalled.pipeline}"`);
+  const before = new Map(journalled.shape.map((step) => [step.id, step.after]));
+  const now = new Map(current.shape.map((step) => [step.id, step.after]));
+  for (const id of before.keys()) if (!now.has(id)) found.push(`step "${id}" was removed`);
+  for (const [id, after] of now) {
+    const old = before.get(id);
+    if (old === undefined) found.push(`step "${id}" was added`);
+    else if (old.join("\u0000") !== after.join("\u0000")) found.push(`step "${id}" now runs after [${after.join(", ")}], not [${old.join(", ")}]`);
+  }
+  if (found.length === 0 && journalled.shape.map((step) => step.id).join("\u0000") !== current.shape.map((step) => step.id).join("\u0000")) {
+    found.push("its steps are declared in a different order");
+  }
+  return found;
+};

@@ -1,0 +1,231 @@
+/**
+ * Stores for durable runs: where a run's journal lives. Pass one as
+ * `durable: { store, runId }` to `run`; the same call after a crash (or from
+ * another process sharing a PostgreSQL store) resumes the run.
+ */
+import * as Cause from "effect/Cause";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Layer from "effect/Layer";
+import * as Scope from "effect/Scope";
+import * as WorkflowEngine from "effect/workflow/WorkflowEngine";
+import type { RunEnv } from "../runtime/env.js";
+import { runDurably, type DurableRunner, type DurableTarget, type JournalledRun } from "../runtime/journal.js";
+import type { RunOptions } from "../runtime/options.js";
+import type { DurableReport, UntypedResult } from "../runtime/result.js";
+import { DurableRunMismatchError, DurableStoreError, NotJournallableError } from "./errors.js";
+import { engineLayer, Registry, type Backend, type EngineServices } from "./internal/engine.js";
+import { jsonProblem } from "./internal/json.js";
+import { differences } from "./internal/registry.js";
+import { bodyOf, defineWorkflow, poll, type Ending, type LiveRun, type RunWorkflow } from "./internal/runs.js";
+
+/** The report of a run's journal events. */
+const reportOf = (runId: string, generation: number, result: UntypedResult, fromJournal: boolean): DurableReport => {
+  const replayed: Array<string> = [];
+  const possiblyDuplicated: Array<string> = [];
+  for (const event of result.trace) {
+    if (event.type !== "journal") continue;
+    if (event.replayed) replayed.push(event.stepId);
+    if (event.possiblyDuplicated) possiblyDuplicated.push(event.stepId);
+  }
+  return { runId, generation, replayed, possiblyDuplicated, fromJournal };
+};
+
+/**
+ * A store for durable runs. Made by {@link memoryStore}, {@link sqliteStore}
+ * or {@link postgresStore}; opened on first use; {@link DurableStore.close}
+ * releases it (the SQLite file's lock, PostgreSQL's connections).
+ */
+export class DurableStore implements DurableRunner {
+  private opened: Promise<Context.Context<EngineServices>> | undefined;
+  private readonly scope = Effect.runSync(Scope.make());
+  private readonly workflows = new Map<string, RunWorkflow>();
+  /** Callers waiting for a generation, by execution id. */
+  private readonly live = new Map<string, LiveRun>();
+  private closed = false;
+
+  /** @internal Use memoryStore, sqliteStore or postgresStore. */
+  constructor(
+    /** What the store is, for messages: `memory`, `sqlite:<file>`, `postgres`. */
+    readonly description: string,
+    private readonly backend: Backend,
+  ) {}
+
+  /** Releases the store: no run can use it after. Runs still in flight are interrupted, and resume when the store is opened again. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Effect.runPromise(Scope.close(this.scope, Exit.void));
+  }
+
+  private context(): Promise<Context.Context<EngineServices>> {
+    if (this.closed) return Promise.reject(new DurableStoreError({ store: this.description, cause: new Error("the store was closed") }));
+    this.opened ??= Effect.runPromise(
+      Effect.mapError(Layer.buildWithScope(engineLayer(this.backend), this.scope), (cause) => new DurableStoreError({ store: this.description, cause })),
+    ).catch((error: unknown) => {
+      this.opened = undefined;
+      throw error;
+    });
+    return this.opened;
+  }
+
+  private async use<A>(effect: Effect.Effect<A, unknown, EngineServices | Scope.Scope>): Promise<A> {
+    const context = await this.context();
+    const exit = await Effect.runPromiseExit(Effect.provideContext(Effect.provideService(effect, Scope.Scope, this.scope), context));
+    if (Exit.isSuccess(exit)) return exit.value;
+    throw Cause.squash(exit.cause);
+  }
+
+  /** The workflow of a pipeline shape, registered with the engine on first use. */
+  private async workflowOf(target: DurableTarget): Promise<RunWorkflow> {
+    const workflow = defineWorkflow(target);
+    if (this.workflows.has(workflow._tag)) return this.workflows.get(workflow._tag)!;
+    this.workflows.set(workflow._tag, workflow);
+    await this.use(
+      Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, bodyOf(target, this.live) as never)),
+    );
+    return workflow;
+  }
+
+  /** @internal The runtime's entry: see runtime/journal.ts. */
+  async [runDurably](
+    target: DurableTarget,
+    runId: string,
+    input: unknown,
+    options: RunOptions,
+    _inherited: RunEnv | undefined,
+    run: JournalledRun,
+  ): Promise<UntypedResult> {
+    const problem = jsonProblem(input);
+    if (problem !== undefined) throw new NotJournallableError({ pipeline: target.name, stepId: undefined, problem });
+    const identity = { pipeline: target.name, shape: target.shape };
+    const journalled = await this.use(
+      Effect.gen(function* () {
+        const registry = yield* Registry;
+        return yield* registry.claim(runId, identity);
+      }),
+    );
+    const changed = differences(journalled, identity);
+    if (changed.length > 0) throw new DurableRunMismatchError({ pipeline: target.name, runId, differences: changed });
+    const workflow = await this.workflowOf(target);
+    let generation = 1;
+    let previous: Ending | undefined;
+    for (;;) {
+      const fields = {
+        runId,
+        generation,
+        input: (input ?? null) as never,
+        carried: (previous?.status === "completed" ? null : (previous?.usage ?? null)) as never,
+        checkpoint: (previous?.status === "completed" ? null : (previous?.checkpoint ?? null)) as never,
+      };
+      const executionId = await this.use(workflow.executionId(fields));
+      const polled = await this.use(poll(workflow, executionId));
+      if (polled.state === "ended") {
+        if (polled.ending.status === "completed") {
+          const result = polled.ending.result as UntypedResult;
+          return { ...result, durable: reportOf(runId, generation, result, true) };
+        }
+        previous = polled.ending;
+        generation++;
+        continue;
+      }
+      const caller: LiveRun = { run, options, exit: undefined };
+      this.live.set(executionId, caller);
+      try {
+        if (polled.state === "suspended") await this.use(workflow.resume(executionId));
+        const ending = (await this.use(workflow.execute(fields))) as unknown as Ending;
+        const exit = caller.exit;
+        if (exit === undefined) {
+          // Another process ran this generation to its end.
+          if (ending.status === "completed") {
+            const result = ending.result as UntypedResult;
+            return { ...result, durable: reportOf(runId, generation, result, true) };
+          }
+          previous = ending;
+          generation++;
+          continue;
+        }
+        if (Exit.isSuccess(exit)) return { ...exit.value, durable: reportOf(runId, generation, exit.value, false) };
+        throw Cause.squash(exit.cause);
+      } finally {
+        this.live.delete(executionId);
+      }
+    }
+  }
+}
+
+/**
+ * A store in memory, for tests: runs are journalled for as long as the
+ * store lives (a run of the same id in the same process returns the
+ * journalled result), and lost with the process.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from "stepgraph/durable";
+ * const store = memoryStore();
+ * // await p.run(input, { durable: { store, runId: "order-42" } });
+ * await store.close();
+ * ```
+ */
+export const memoryStore = (): DurableStore => new DurableStore("memory", { kind: "memory" });
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; created with its folder if missing. */
+  readonly file: string;
+}
+
+/**
+ * The embedded store: one SQLite file, no server. It belongs to one process
+ * at a time (it holds the file's lock; a second process fails at once with
+ * a {@link DurableStoreError} saying so): use {@link postgresStore} to share
+ * runs between processes. Needs the `better-sqlite3` package (version 12).
+ *
+ * @example
+ * ```ts
+ * import { sqliteStore } from "stepgraph/durable";
+ * const store = sqliteStore({ file: ".stepgraph/runs.db" });
+ * // await p.run(input, { durable: { store, runId: "order-42" } });
+ * await store.close();
+ * ```
+ */
+export const sqliteStore = (options: SqliteStoreOptions): DurableStore => {
+  if (typeof options?.file !== "string" || options.file.length === 0) {
+    throw new TypeError(`sqliteStore({ file }) needs the database file's path; got ${JSON.stringify(options?.file)}.`);
+  }
+  return new DurableStore(`sqlite:${options.file}`, { kind: "sqlite", file: options.file });
+};
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /** A `postgres://` URL; defaults to the `DATABASE_URL` environment variable. */
+  readonly url?: string | undefined;
+  /** The most connections the store opens (default 10). */
+  readonly maxConnections?: number | undefined;
+}
+
+/**
+ * A store in PostgreSQL: runs survive any process, and every process
+ * sharing the database can resume them. Needs the `@effect/sql-pg` package
+ * (4.0.5).
+ *
+ * @example
+ * ```ts
+ * import { postgresStore } from "stepgraph/durable";
+ * const store = postgresStore({ url: "postgres://postgres@127.0.0.1:5432/app" });
+ * // await p.run(input, { durable: { store, runId: "order-42" } });
+ * await store.close();
+ * ```
+ */
+export const postgresStore = (options: PostgresStoreOptions = {}): DurableStore => {
+  const url = options.url ?? process.env["DATABASE_URL"];
+  if (typeof url !== "string" || url.length === 0) {
+    throw new TypeError("postgresStore() needs a PostgreSQL URL: pass { url } or set DATABASE_URL.");
+  }
+  const maxConnections = options.maxConnections ?? 10;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new TypeError(`postgresStore({ maxConnections }) must be a whole number of at least 1; got ${String(maxConnections)}.`);
+  }
+  return new DurableStore("postgres", { kind: "postgres", url, maxConnections });
+};
