@@ -61,6 +61,6 @@ export class JournalledStepError extends Data.TaggedError("JournalledStepError")
   /** The original error's `name`. */
   readonly errorName: string;
   /** The original error's `_tag`, for stepgraph's and Effect's tagged errors. */
-  readonly tag: string | undefined;
+  readonly tag: string | null;
   readonly message: string;
 }> {}

@@ -19,11 +19,11 @@ import { jsonProblem } from "./json.js";
 
 /** A step's outcome as the journal stores it. */
 type Outcome =
-  | { readonly kind: "ok"; readonly value: unknown; readonly attempts: number; readonly usage: Readonly<Record<string, Usage>> }
-  | { readonly kind: "stop"; readonly payload: unknown; readonly attempts: number; readonly usage: Readonly<Record<string, Usage>> }
+  | { readonly kind: "ok"; readonly value?: unknown; readonly attempts: number; readonly usage: Readonly<Record<string, Usage>> }
+  | { readonly kind: "stop"; readonly payload?: unknown; readonly attempts: number; readonly usage: Readonly<Record<string, Usage>> }
   | {
       readonly kind: "fail";
-      readonly error: { readonly errorName: string; readonly message: string; readonly tag: string | undefined };
+      readonly error: { readonly errorName: string; readonly message: string; readonly tag: string | null };
       readonly attempts: number;
       readonly usage: Readonly<Record<string, Usage>>;
     };
@@ -31,12 +31,12 @@ type Outcome =
 /** An activity interrupted by the run ending (failFast, timeout, cancel) is not retried: the run is over. */
 const noInterruptRetry = Schedule.recurs(0);
 
-const errorSummary = (error: unknown): { errorName: string; message: string; tag: string | undefined } => {
+const errorSummary = (error: unknown): { errorName: string; message: string; tag: string | null } => {
   if (error instanceof Error) {
     const tag = (error as { _tag?: unknown })._tag;
-    return { errorName: error.name, message: error.message, tag: typeof tag === "string" ? tag : undefined };
+    return { errorName: error.name, message: error.message, tag: typeof tag === "string" ? tag : null };
   }
-  return { errorName: "Error", message: typeof error === "string" ? error : (JSON.stringify(error) ?? String(error)), tag: undefined };
+  return { errorName: "Error", message: typeof error === "string" ? error : (JSON.stringify(error) ?? String(error)), tag: null };
 };
 
 /** The journal of one generation of one durable run. */
@@ -103,9 +103,11 @@ export class ActivityJournal implements StepJournal {
         if (problem !== undefined) {
           return failed(new NotJournallableError({ pipeline: this.pipeline, stepId: step.stepId, problem: stopping ? `its stop payload: ${problem}` : problem }));
         }
+        // As JSON reads it back: properties that are undefined are dropped (the engine stores JSON, and refuses undefined).
+        const json: unknown = stored === undefined ? undefined : JSON.parse(JSON.stringify(stored));
         return stopping
-          ? { kind: "stop", payload: stored, attempts: step.attempts(), usage: step.usage() }
-          : { kind: "ok", value: stored, attempts: step.attempts(), usage: step.usage() };
+          ? { kind: "stop", ...(json === undefined ? {} : { payload: json }), attempts: step.attempts(), usage: step.usage() }
+          : { kind: "ok", ...(json === undefined ? {} : { value: json }), attempts: step.attempts(), usage: step.usage() };
       },
     });
   }

@@ -122,7 +122,7 @@ const open = (file: string) =>
           const busy = error instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${(error as { code?: string }).code} ${error.message}`);
           if (busy) {
             throw new SqliteFileInUseError(
-              `The SQLite file ${file} is in use by another process: an embedded store belongs to one process at a time. ` +
+              `The SQLite file ${file} is in use by another store (in this process or another): an embedded store belongs to one process at a time. ` +
                 "Use postgresStore() to share runs between processes.",
             );
           }
