@@ -14,6 +14,7 @@ import { wholeNumber } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { BudgetScopeKind } from "./errors.js";
 import type { PipelineEvent } from "./events.js";
+import type { StepJournal } from "./journal.js";
 import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { PriceTable } from "./prices.js";
@@ -42,6 +43,8 @@ export interface RunEnv {
   /** Where the run's events go besides its trace. */
   readonly onEvent: ((event: PipelineEvent) => void) | undefined;
   readonly parent: ParentLink | undefined;
+  /** The journal of the durable run this run is nested in, scoped to the step it runs in (see runtime/journal.ts). */
+  readonly journal: StepJournal | undefined;
 }
 
 /** What {@link envOf} decides for one run: its environment, and the limits the run enforces itself. */
@@ -101,6 +104,7 @@ export const envOf = (
       pricing: mergePrices(inherited?.pricing, settings.pricing, options.pricing),
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
+      journal: inherited?.journal,
     },
     timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),

@@ -46,6 +46,12 @@ export interface StepJournal {
   step(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown>;
   /** A key stable for this run, step and attempt, to pass to providers and APIs that deduplicate requests. */
   idempotencyKey(stepId: string, attempt: number): string;
+  /**
+   * The journal of a run nested in one of this run's steps (a sub-pipeline,
+   * a router's route): its steps are journalled under `scope` (the step's id
+   * and attempt), so a crash inside it does not re-run its finished steps.
+   */
+  nested(scope: string): StepJournal;
 }
 
 /** Runs a pipeline (or router) with a journal: the durable run's body. */

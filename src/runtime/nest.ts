@@ -70,7 +70,8 @@ export const nestInStep = (
   ctx: { readonly signal: AbortSignal; readonly services: unknown },
 ): Promise<UntypedResult> => {
   if (!(ctx instanceof AttemptContext)) return child.start(input, { signal: ctx.signal, services: ctx.services }, undefined);
-  const { env, state } = ctx.scope;
-  const parent: RunEnv = { ...env, signal: ctx.signal, budgets: ctx.budgets() };
+  const { env, state, journal } = ctx.scope;
+  const nested = journal?.nested(`${ctx.stepId}@${ctx.attempt}`);
+  const parent: RunEnv = { ...env, signal: ctx.signal, budgets: ctx.budgets(), journal: nested };
   return runToPromise(nest(child, input, {}, parent, state.record, ctx.stepId));
 };

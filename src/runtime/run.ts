@@ -126,7 +126,7 @@ const startRun = (
   const name = definition.name;
   const state = new RunState(plan, record, prepared.resumed);
   if (journal?.carried !== undefined) carry(record, env, journal.carried);
-  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state, journal), prepared);
+  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state, journal ?? env.journal), prepared);
   if (timeoutMs !== undefined) {
     const timedOut = () => Effect.fail(new PipelineTimeoutError({ pipeline: name, timeoutMs, partial: state.partial(name) }));
     steps = timeoutMs <= 0 ? Effect.suspend(timedOut) : Effect.timeoutOrElse(steps, { duration: timeoutMs, orElse: timedOut });

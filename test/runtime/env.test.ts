@@ -32,6 +32,7 @@ const inherited: RunEnv = {
   pricing: { a: { input: 1, output: 1 }, b: { input: 1, output: 1 } },
   onEvent: inheritedOnEvent,
   parent: undefined,
+  journal: undefined,
 };
 
 type Level = "inherited" | "settings" | "options";

@@ -49,15 +49,21 @@ export class ActivityJournal implements StepJournal {
     readonly runId: string,
     private readonly generation: number,
     readonly carried: RunUsage | undefined,
+    /** Where a nested run's steps are journalled: `""` for the run itself, else `"<step>@<attempt>/"` per level. */
+    private readonly prefix = "",
   ) {}
 
   idempotencyKey(stepId: string, attempt: number): string {
-    const digest = createHash("sha256").update(`${this.runId}\u0000${this.generation}\u0000${stepId}\u0000${attempt}`).digest("hex");
+    const digest = createHash("sha256").update(`${this.runId}\u0000${this.generation}\u0000${this.prefix}${stepId}\u0000${attempt}`).digest("hex");
     return `stepgraph-${digest.slice(0, 40)}`;
   }
 
+  nested(scope: string): ActivityJournal {
+    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, `${this.prefix}${scope}/`);
+  }
+
   step(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown> {
-    const { stepId } = step;
+    const stepId = this.prefix + step.stepId;
     let startedHere = false;
     let ranHere = false;
     const started = Activity.make({
@@ -91,7 +97,7 @@ export class ActivityJournal implements StepJournal {
   /** Runs the step's attempts and turns how they ended into the outcome to journal. */
   private attemptsToOutcome(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<Outcome> {
     const failed = (error: unknown): Outcome => {
-      this.failures.set(step.stepId, error);
+      this.failures.set(this.prefix + step.stepId, error);
       return { kind: "fail", error: errorSummary(error), attempts: step.attempts(), usage: step.usage() };
     };
     return Effect.match(attempts, {
@@ -101,7 +107,7 @@ export class ActivityJournal implements StepJournal {
         const stored = stopping ? value.payload : value;
         const problem = jsonProblem(stored);
         if (problem !== undefined) {
-          return failed(new NotJournallableError({ pipeline: this.pipeline, stepId: step.stepId, problem: stopping ? `its stop payload: ${problem}` : problem }));
+          return failed(new NotJournallableError({ pipeline: this.pipeline, stepId: this.prefix + step.stepId, problem: stopping ? `its stop payload: ${problem}` : problem }));
         }
         // As JSON reads it back: properties that are undefined are dropped (the engine stores JSON, and refuses undefined).
         const json: unknown = stored === undefined ? undefined : JSON.parse(JSON.stringify(stored));

@@ -24,10 +24,17 @@ import { AttemptContext, type RunScope } from "./context.js";
 import { runWithPolicy, type StepRun } from "./policy.js";
 import { NO_STEPS, type CompiledStep } from "./plan.js";
 import type { RunState } from "./state.js";
+import { factsOf } from "../../graph/facts.js";
 import { reserve } from "../budget.js";
 import type { JournalStep } from "../journal.js";
 import { isStopRequest } from "../stop.js";
 import type { Usage } from "../usage.js";
+
+/** Whether a step's function only runs a nested pipeline or router (see flow/internal/sub-step.ts). */
+const nestsARun = (step: CompiledStep): boolean => {
+  const kind = factsOf(step.definition.run)?.kind;
+  return kind === "pipeline" || kind === "router";
+};
 
 /** How the scheduler runs a plan. */
 export interface ScheduleOptions {
@@ -238,7 +245,8 @@ class Scheduler {
   private launch(step: CompiledStep, begin: number): ReadonlyArray<number> {
     const { scope, semaphore } = this;
     const journal = scope.journal;
-    if (journal !== undefined) {
+    // A step that only nests a run (a sub-pipeline, a router) is journalled through the nested run's steps.
+    if (journal !== undefined && !nestsARun(step)) {
       const run = runWithPolicy(scope, step);
       const entry = new JournalEntry(scope, step, run);
       const attempts = semaphore === undefined ? run.effect : semaphore.withPermit(run.effect);
