@@ -40,7 +40,8 @@ const reportOf = (runId: string, generation: number, result: UntypedResult, from
 export class DurableStore implements DurableRunner {
   private opened: Promise<Context.Context<EngineServices>> | undefined;
   private readonly scope = Effect.runSync(Scope.make());
-  private readonly workflows = new Map<string, RunWorkflow>();
+  /** Each pipeline shape's workflow, by tag, once registered with the engine. */
+  private readonly workflows = new Map<string, Promise<RunWorkflow>>();
   /** Callers waiting for a generation, by execution id. */
   private readonly live = new Map<string, LiveRun>();
   private closed = false;
@@ -78,14 +79,17 @@ export class DurableStore implements DurableRunner {
   }
 
   /** The workflow of a pipeline shape, registered with the engine on first use. */
-  private async workflowOf(target: DurableTarget): Promise<RunWorkflow> {
+  private workflowOf(target: DurableTarget): Promise<RunWorkflow> {
     const workflow = defineWorkflow(target);
-    if (this.workflows.has(workflow._tag)) return this.workflows.get(workflow._tag)!;
-    this.workflows.set(workflow._tag, workflow);
-    await this.use(
-      Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, bodyOf(target, this.live) as never)),
-    );
-    return workflow;
+    let registered = this.workflows.get(workflow._tag);
+    if (registered === undefined) {
+      registered = this.use(
+        Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, bodyOf(target, this.live) as never)),
+      ).then(() => workflow);
+      registered.catch(() => this.workflows.delete(workflow._tag));
+      this.workflows.set(workflow._tag, registered);
+    }
+    return registered;
   }
 
   /** @internal The runtime's entry: see runtime/journal.ts. */

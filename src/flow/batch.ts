@@ -2,6 +2,7 @@
  * Batch runs: one pipeline (or router) over many inputs, `concurrency` runs at
  * a time, with inputs pulled lazily from any iterable or async iterable.
  */
+import type { DurableOptions } from "../runtime/journal.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RateLimiter } from "../runtime/rate-limit.js";
 
@@ -54,6 +55,13 @@ export interface BatchOptions<Services = unknown, Ids extends string = string>
   readonly rateLimit?: number | RateLimiter | undefined;
   /** Aborting it stops the batch: no further input is pulled and runs in flight are interrupted (their outcome is a `PipelineCancelledError`). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Journals every run of the batch in a store from `stepgraph/durable`:
+   * `runId` is the batch's id, and each input's run is `<runId>/<index>`.
+   * Running the batch again after a crash returns the stored results of the
+   * inputs that completed and resumes the others.
+   */
+  readonly durable?: DurableOptions | undefined;
 }
 
 /**

@@ -15,8 +15,8 @@ import type { StepFacts } from "../graph/facts.js";
 import type { PipelineDefinition } from "./definition.js";
 import type { RunEnv } from "./env.js";
 import { reserve } from "./budget.js";
-import { CostBudgetExceededError, PipelineCancelledError, PipelineDefinitionError, PipelineTimeoutError, type PipelineError } from "./errors.js";
-import { isDurableRunner, runDurably, type DurableOptions, type StepJournal } from "./journal.js";
+import { CostBudgetExceededError, PipelineCancelledError, PipelineTimeoutError, type PipelineError } from "./errors.js";
+import { runJournalled, startJournalled, type StepJournal } from "./journal.js";
 import type { RunUsage } from "./usage.js";
 import type { Flow } from "./flow.js";
 import { checkInput, validateInput } from "./input.js";
@@ -58,7 +58,7 @@ const scopeOf = (definition: PipelineDefinition, parsed: unknown, prepared: Prep
 /**
  * Runs a pipeline definition as an Effect. `record` is where its events and
  * usage go: a new one for a run of its own, the router's for a router's
- * routing step. `journal` is a durable run's (see runtime/journal.ts).
+ * routing step.
  */
 export const runPipeline = (
   definition: PipelineDefinition,
@@ -66,16 +66,15 @@ export const runPipeline = (
   options: RunOptions,
   inherited: RunEnv | undefined,
   record?: RunRecord,
-  journal?: StepJournal,
 ): Effect.Effect<UntypedResult, PipelineError> =>
   Effect.suspend(() => {
     const prepared = prepare(definition, options, inherited);
-    return prepared._tag === "Failure" ? Exit.failCause(prepared.cause) : runPrepared(definition, input, prepared.value, record, journal);
+    return prepared._tag === "Failure" ? Exit.failCause(prepared.cause) : runPrepared(definition, input, prepared.value, record);
   });
 
 /** Checks the input, then runs the steps. */
-const runPrepared = (definition: PipelineDefinition, input: unknown, prepared: Prepared, record: RunRecord | undefined, journal?: StepJournal) => {
-  const start = (parsed: unknown) => startRun(definition, parsed, prepared, record ?? new RunRecord(prepared.env.onEvent), journal);
+const runPrepared = (definition: PipelineDefinition, input: unknown, prepared: Prepared, record: RunRecord | undefined) => {
+  const start = (parsed: unknown) => startRun(definition, parsed, prepared, record ?? new RunRecord(prepared.env.onEvent));
   // Without a schema the input is used as given: no Effect to validate it.
   return definition.input === undefined ? start(input) : Effect.flatMap(validateInput(definition.name, definition.input, input), start);
 };
@@ -120,13 +119,13 @@ const startRun = (
   parsed: unknown,
   prepared: Prepared,
   record: RunRecord,
-  journal: StepJournal | undefined,
 ): Effect.Effect<UntypedResult, PipelineError> => {
   const { plan, timeoutMs, env } = prepared;
+  const journal = env.journal;
   const name = definition.name;
   const state = new RunState(plan, record, prepared.resumed);
   if (journal?.carried !== undefined) carry(record, env, journal.carried);
-  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state, journal ?? env.journal), prepared);
+  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state, journal), prepared);
   if (timeoutMs !== undefined) {
     const timedOut = () => Effect.fail(new PipelineTimeoutError({ pipeline: name, timeoutMs, partial: state.partial(name) }));
     steps = timeoutMs <= 0 ? Effect.suspend(timedOut) : Effect.timeoutOrElse(steps, { duration: timeoutMs, orElse: timedOut });
@@ -166,38 +165,18 @@ export const runToPromise = async <A>(effect: Effect.Effect<A, unknown>): Promis
   throw Cause.squash(exit.cause);
 };
 
-/** A durable run: the store journals it, and runs its body (the same run, with the journal) once per generation. */
-const startDurably = (definition: PipelineDefinition, input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> => {
-  const { durable, ...rest } = options;
-  const problem = durableProblem(durable);
-  if (problem !== undefined) return Promise.reject(new PipelineDefinitionError({ pipeline: definition.name, problem }));
-  const { store, runId } = durable!;
-  const target = { name: definition.name, shape: definition.steps.map((step) => ({ id: step.id, after: step.after })) };
-  return store[runDurably](target, runId, input, rest, inherited, (journal, bodyOptions) =>
-    runPipeline(definition, input, bodyOptions, inherited, undefined, journal),
-  );
-};
-
-/** What is wrong with a `durable` option from untyped code, if anything. */
-const durableProblem = (durable: DurableOptions | undefined): string | undefined => {
-  if (typeof durable !== "object" || durable === null) return `\`durable\` must be { store, runId }; got ${String(durable)}.`;
-  if (!isDurableRunner(durable.store)) return "`durable.store` must be a store from stepgraph/durable (sqliteStore, postgresStore or memoryStore).";
-  if (typeof durable.runId !== "string" || durable.runId.length === 0) return `\`durable.runId\` must be a non-empty string; got ${JSON.stringify(durable.runId)}.`;
-  return undefined;
-};
-
 /** A pipeline definition as a {@link Flow}. `graph` is the builder's projection of it. */
 export const pipelineFlow = (definition: PipelineDefinition, graph: () => Graph): Flow => {
   const facts: StepFacts = { kind: "pipeline", pipeline: definition.name };
+  const run = (input: unknown, options: RunOptions, inherited: RunEnv | undefined) => runPipeline(definition, input, options, inherited);
+  const target = () => ({ name: definition.name, shape: definition.steps.map((step) => ({ id: step.id, after: step.after })) });
   return {
     name: definition.name,
     facts,
     run: (input, options, inherited) =>
-      options.durable === undefined
-        ? runPipeline(definition, input, options, inherited)
-        : Effect.tryPromise({ try: () => startDurably(definition, input, options, inherited), catch: (error) => error as PipelineError }),
+      options.durable === undefined ? runPipeline(definition, input, options, inherited) : runJournalled(target(), input, options, inherited, run),
     start: (input, options, inherited) =>
-      options.durable === undefined ? startPipeline(definition, input, options, inherited) : startDurably(definition, input, options, inherited),
+      options.durable === undefined ? startPipeline(definition, input, options, inherited) : startJournalled(target(), input, options, inherited, run),
     owns: (checkpoint: Checkpoint) => checkpoint.pipeline === definition.name,
     graph,
   };

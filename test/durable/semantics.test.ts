@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { agent, CostBudgetExceededError, PipelineCancelledError, pipeline, StepExecutionError } from "../../src/index.js";
+import { agent, CostBudgetExceededError, PipelineCancelledError, pipeline, router, StepExecutionError } from "../../src/index.js";
 import { DurableRunMismatchError, DurableStoreError, memoryStore, NotJournallableError, sqliteStore, type DurableStore } from "../../src/durable/index.js";
 import { useMockOpenAI } from "../agents/helpers.js";
 
@@ -219,5 +219,83 @@ describe("journalled values", () => {
     const result = await p.run(undefined, { durable: { store, runId: "empty-1" } });
     expect(result.status).toBe("stopped");
     expect(result.outputs).toEqual({ nothing: undefined, sparse: { a: 1 } });
+  });
+});
+
+describe.each(kinds)("durable nested runs and batches on the %s store", (_kind, makeStore) => {
+  const open = () => {
+    const store = makeStore();
+    stores.push(store);
+    return store;
+  };
+
+  it("journals a router: its routing step, then its route's steps under the route's name", async () => {
+    const store = open();
+    const calls: Array<string> = [];
+    let broken = true;
+    const short = pipeline<{ text: string }>("short")
+      .step("first", (ctx) => (calls.push("first"), ctx.input.text.split(" ")[0]!))
+      .step("finish", { after: ["first"] }, (ctx) => {
+        calls.push("finish");
+        if (broken) throw new Error("not yet");
+        return `${ctx.dep("first")}.`;
+      });
+    const long = pipeline<{ text: string }>("long").step("all", (ctx) => ctx.input.text);
+    const docs = router("docs", { routes: { short, long }, route: (input: { text: string }) => (calls.push("route"), input.text.length < 20 ? "short" : "long") });
+    const failed = await rejection(docs.run({ text: "Hello there" }, { durable: { store, runId: "docs-1" } }));
+    expect(failed).toBeInstanceOf(StepExecutionError);
+    broken = false;
+    const resumed = await docs.run({ text: "Hello there" }, { durable: { store, runId: "docs-1" } });
+    expect(resumed.route).toBe("short");
+    expect(resumed.output).toBe("Hello.");
+    // Neither the routing function nor the route's completed step ran again.
+    expect(calls).toEqual(["route", "first", "finish", "finish"]);
+    const again = await docs.run({ text: "Hello there" }, { durable: { store, runId: "docs-1" } });
+    expect(again.durable?.fromJournal).toBe(true);
+  });
+
+  it("journals a sub-pipeline's steps under its step", async () => {
+    const store = open();
+    const calls: Array<string> = [];
+    let broken = true;
+    const inner = pipeline<{ text: string }>("inner")
+      .step("upper", (ctx) => (calls.push("upper"), ctx.input.text.toUpperCase()))
+      .step("exclaim", { after: ["upper"] }, (ctx) => (calls.push("exclaim"), `${ctx.dep("upper")}!`));
+    const outer = pipeline<{ text: string }>("outer")
+      .step("shout", inner.asStep((ctx) => ({ text: ctx.input.text })))
+      .step("check", { after: ["shout"] }, (ctx) => {
+        calls.push("check");
+        if (broken) throw new Error("not yet");
+        return ctx.dep("shout").length;
+      });
+    const failed = await rejection(outer.run({ text: "hi" }, { durable: { store, runId: "outer-1" } }));
+    expect(failed).toBeInstanceOf(StepExecutionError);
+    broken = false;
+    const resumed = await outer.run({ text: "hi" }, { durable: { store, runId: "outer-1" } });
+    expect(resumed.outputs).toEqual({ shout: "HI!", check: 3 });
+    expect(calls).toEqual(["upper", "exclaim", "check", "check"]);
+  });
+
+  it("journals each input of a batch under the batch id and its index", async () => {
+    const store = open();
+    const calls: Array<number> = [];
+    const failing = new Set([1]);
+    const p = pipeline<{ n: number }>("double").step("double", (ctx) => {
+      calls.push(ctx.input.n);
+      if (failing.has(ctx.input.n)) throw new Error(`input ${ctx.input.n} failed`);
+      return { id: ctx.runId, doubled: ctx.input.n * 2 };
+    });
+    const inputs = [{ n: 0 }, { n: 1 }, { n: 2 }];
+    const first = await p.runMany(inputs, { durable: { store, runId: "batch-7" } });
+    expect(first.map((outcome) => outcome.ok)).toEqual([true, false, true]);
+    failing.clear();
+    const second = await p.runMany(inputs, { durable: { store, runId: "batch-7" } });
+    expect(second.map((outcome) => (outcome.ok ? outcome.result.output : outcome.error))).toEqual([
+      { id: "batch-7/0", doubled: 0 },
+      { id: "batch-7/1", doubled: 2 },
+      { id: "batch-7/2", doubled: 4 },
+    ]);
+    // Only the input that had failed ran again.
+    expect(calls.sort()).toEqual([0, 1, 1, 2]);
   });
 });

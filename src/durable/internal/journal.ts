@@ -7,10 +7,12 @@
  * possibly duplicated.
  */
 import { createHash } from "node:crypto";
+import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Schedule from "effect/Schedule";
 import * as Schema from "effect/Schema";
 import * as Activity from "effect/workflow/Activity";
+import type * as WorkflowEngine from "effect/workflow/WorkflowEngine";
 import type { JournalStep, StepJournal } from "../../runtime/journal.js";
 import { isStopRequest, stopRequest } from "../../runtime/stop.js";
 import type { RunUsage, Usage } from "../../runtime/usage.js";
@@ -49,6 +51,12 @@ export class ActivityJournal implements StepJournal {
     readonly runId: string,
     private readonly generation: number,
     readonly carried: RunUsage | undefined,
+    /**
+     * The workflow body's engine and instance, which the step activities need.
+     * A nested run may be started from plain code (a sub-pipeline step's
+     * function), outside the body's fibers, so the journal brings them along.
+     */
+    private readonly workflow: Context.Context<WorkflowEngine.WorkflowEngine | WorkflowEngine.WorkflowInstance>,
     /** Where a nested run's steps are journalled: `""` for the run itself, else `"<step>@<attempt>/"` per level. */
     private readonly prefix = "",
   ) {}
@@ -59,7 +67,7 @@ export class ActivityJournal implements StepJournal {
   }
 
   nested(scope: string): ActivityJournal {
-    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, `${this.prefix}${scope}/`);
+    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, this.workflow, `${this.prefix}${scope}/`);
   }
 
   step(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown> {
@@ -89,9 +97,7 @@ export class ActivityJournal implements StepJournal {
         return this.replay(stepId, entry);
       }),
     );
-    // The activities need the workflow's engine and instance: the scheduler forks each step's fiber with the run's
-    // context, which is the workflow body's, so they are always there.
-    return journalled as Effect.Effect<unknown, unknown>;
+    return Effect.updateContext(journalled, (context: Context.Context<never>) => Context.merge(context, this.workflow));
   }
 
   /** Runs the step's attempts and turns how they ended into the outcome to journal. */

@@ -103,7 +103,8 @@ export const bodyOf =
         return yield* Workflow.suspend(instance);
       }
       const carried = run.carried === null ? undefined : (run.carried as unknown as RunUsage);
-      const journal = new ActivityJournal(target.name, run.runId, run.generation, carried);
+      const workflow = yield* Effect.context<WorkflowEngine.WorkflowEngine | WorkflowEngine.WorkflowInstance>();
+      const journal = new ActivityJournal(target.name, run.runId, run.generation, carried, workflow);
       const options: RunOptions = run.checkpoint === null ? caller.options : { ...caller.options, resume: run.checkpoint as unknown as Checkpoint };
       const exit = yield* Effect.exit(caller.run(journal, options));
       caller.exit = exit;

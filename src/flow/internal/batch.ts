@@ -162,7 +162,10 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     this.progress();
     let promise: Promise<UntypedResult>;
     try {
-      promise = this.flow.start(input, this.runOptions, this.env);
+      const durable = this.runOptions.durable;
+      // A durable batch's runs are journalled under the batch's id and each input's index.
+      const options = durable === undefined ? this.runOptions : { ...this.runOptions, durable: { ...durable, runId: `${durable.runId}/${index}` } };
+      promise = this.flow.start(input, options, this.env);
     } catch (error) {
       promise = Promise.reject(error);
     }

@@ -11,6 +11,7 @@
  * is the route's (status, outputs, output, checkpoint) with the router's
  * usage, trace and timing, and the route's name.
  */
+import { runJournalled, startJournalled, type DurableTarget } from "../../runtime/journal.js";
 import * as Effect from "effect/Effect";
 import { toMillis } from "../../graph/duration.js";
 import type { StepFacts } from "../../graph/facts.js";
@@ -104,10 +105,21 @@ export class RouterFlow implements Flow {
   }
 
   start(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> {
-    return runToPromise(this.run(input, options, inherited));
+    if (options.durable !== undefined) return startJournalled(this.durableTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
+    return runToPromise(this.runOnce(input, options, inherited));
   }
 
   run(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Effect.Effect<UntypedResult, unknown> {
+    if (options.durable !== undefined) return runJournalled(this.durableTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
+    return this.runOnce(input, options, inherited);
+  }
+
+  /** A durable router's shape: its routing step, then its routes, each after it. */
+  private durableTarget(): DurableTarget {
+    return { name: this.name, shape: [{ id: this.name, after: [] }, ...this.routes.map((route) => ({ id: route, after: [this.name] }))] };
+  }
+
+  private runOnce(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Effect.Effect<UntypedResult, unknown> {
     return Effect.suspend(() => {
       let env: RunEnv;
       try {
@@ -164,7 +176,9 @@ export class RouterFlow implements Flow {
         timing: { startedAt: record.startedAt, durationMs: end, steps: { ...routingTiming?.steps, [route]: { start, end, durationMs: end - start } } },
       };
     };
-    return Effect.mapBoth(nest(this.targets.get(route)!, parsed, routeOptionsOf(options), env, record, route), {
+    // A durable router journals the route's steps under the route's name.
+    const parent = env.journal === undefined ? env : { ...env, journal: env.journal.nested(route) };
+    return Effect.mapBoth(nest(this.targets.get(route)!, parsed, routeOptionsOf(options), parent, record, route), {
       onSuccess: (result): UntypedResult => ({ ...result, ...report(), trace: record.trace, route }),
       onFailure: (error) => (isRunFailure(error) && error.partial !== undefined ? error.withPartial({ ...error.partial, ...report() }) : error),
     });
