@@ -6,5 +6,5 @@
 export { DurableStore, memoryStore, postgresStore, sqliteStore } from "./store.js";
 export type { PostgresStoreOptions, SqliteStoreOptions } from "./store.js";
 export { DurableRunMismatchError, DurableStoreError, JournalledStepError, NotJournallableError } from "./errors.js";
-export type { DurableOptions } from "../runtime/journal.js";
+export type { DurableOptions } from "../runtime/options.js";
 export type { DurableReport } from "../runtime/result.js";

@@ -10,8 +10,7 @@ import * as Exit from "effect/Exit";
 import * as Layer from "effect/Layer";
 import * as Scope from "effect/Scope";
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine";
-import type { RunEnv } from "../runtime/env.js";
-import { runDurably, type DurableRunner, type DurableTarget, type JournalledRun } from "../runtime/journal.js";
+import { runDurably, type DurableRunner, type DurableTarget, type JournalledRun } from "../runtime/options.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { DurableReport, UntypedResult } from "../runtime/result.js";
 import { DurableRunMismatchError, DurableStoreError, NotJournallableError } from "./errors.js";
@@ -98,7 +97,6 @@ export class DurableStore implements DurableRunner {
     runId: string,
     input: unknown,
     options: RunOptions,
-    _inherited: RunEnv | undefined,
     run: JournalledRun,
   ): Promise<UntypedResult> {
     const problem = jsonProblem(input);

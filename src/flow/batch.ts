@@ -2,7 +2,7 @@
  * Batch runs: one pipeline (or router) over many inputs, `concurrency` runs at
  * a time, with inputs pulled lazily from any iterable or async iterable.
  */
-import type { DurableOptions } from "../runtime/journal.js";
+import type { DurableOptions } from "../runtime/options.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RateLimiter } from "../runtime/rate-limit.js";
 

@@ -7,8 +7,9 @@ import type { StepConfig } from "./config.js";
 import type { RunSettings } from "./definition.js";
 import type { PipelineEvent } from "./events.js";
 import type { RateLimiter } from "./rate-limit.js";
-import type { DurableOptions } from "./journal.js";
-import type { Checkpoint } from "./result.js";
+import type * as Effect from "effect/Effect";
+import type { StepJournal } from "./journal.js";
+import type { Checkpoint, UntypedResult } from "./result.js";
 
 /**
  * Options of `p.run(input, options)` and `p.toEffect(input, options)`.
@@ -46,3 +47,40 @@ export interface RunOptions<Services = unknown, Ids extends string = string> ext
    */
   readonly durable?: DurableOptions | undefined;
 }
+
+/** Runs a pipeline (or router) with a journal: the durable run's body. */
+export type JournalledRun = (journal: StepJournal, options: RunOptions) => Effect.Effect<UntypedResult, unknown>;
+
+/** What the runtime needs of a durable run's identity. */
+export interface DurableTarget {
+  /** The flow's name. */
+  readonly name: string;
+  /** The flow's step ids and their dependencies, in order: a journal of a different shape is refused. */
+  readonly shape: ReadonlyArray<{ readonly id: string; readonly after: ReadonlyArray<string> }>;
+}
+
+/** The key by which a store runs a flow durably; a store is any object with this method. */
+export const runDurably: unique symbol = Symbol.for("stepgraph/runDurably");
+
+/** What a durable store offers the runtime. */
+export interface DurableRunner {
+  [runDurably](
+    target: DurableTarget,
+    runId: string,
+    input: unknown,
+    options: RunOptions,
+    run: JournalledRun,
+  ): Promise<UntypedResult>;
+}
+
+/** The `durable` run option: where the run is journalled and under which id. */
+export interface DurableOptions {
+  /** A store from `stepgraph/durable` (`sqliteStore`, `postgresStore`, `memoryStore`). */
+  readonly store: DurableRunner;
+  /** The run's id: running the same id again resumes the run (or returns its result if it finished). */
+  readonly runId: string;
+}
+
+/** Whether `value` is a store the runtime can journal into. */
+export const isDurableRunner = (value: unknown): value is DurableRunner =>
+  typeof value === "object" && value !== null && typeof (value as { [runDurably]?: unknown })[runDurably] === "function";

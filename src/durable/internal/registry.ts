@@ -6,7 +6,7 @@
  */
 import * as Effect from "effect/Effect";
 import * as SqlClient from "effect/sql/SqlClient";
-import type { DurableTarget } from "../../runtime/journal.js";
+import type { DurableTarget } from "../../runtime/options.js";
 
 /** A run's journalled identity. */
 export interface RunIdentity {

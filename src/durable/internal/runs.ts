@@ -19,7 +19,7 @@ import * as Schema from "effect/Schema";
 import * as Workflow from "effect/workflow/Workflow";
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine";
 import { partialOf } from "../../runtime/errors.js";
-import type { DurableTarget, JournalledRun } from "../../runtime/journal.js";
+import type { DurableTarget, JournalledRun } from "../../runtime/options.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint, UntypedResult } from "../../runtime/result.js";
 import type { RunUsage } from "../../runtime/usage.js";

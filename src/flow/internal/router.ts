@@ -11,7 +11,8 @@
  * is the route's (status, outputs, output, checkpoint) with the router's
  * usage, trace and timing, and the route's name.
  */
-import { runJournalled, startJournalled, type DurableTarget } from "../../runtime/journal.js";
+import { runJournalled, startJournalled } from "../../runtime/durable-run.js";
+import type { DurableTarget } from "../../runtime/options.js";
 import * as Effect from "effect/Effect";
 import { toMillis } from "../../graph/duration.js";
 import type { StepFacts } from "../../graph/facts.js";
