@@ -64,3 +64,28 @@ export class JournalledStepError extends Data.TaggedError("JournalledStepError")
   readonly tag: string | null;
   readonly message: string;
 }> {}
+
+/** A durable run ended without completing in another process (a worker): its journalled ending. */
+export class DurableRunFailedError extends Data.TaggedError("DurableRunFailedError")<{
+  readonly runId: string;
+  /** How the run's last generation ended. */
+  readonly status: "failed" | "stopped";
+  /** The `name` of the error it failed with, when it failed. */
+  readonly errorName: string | undefined;
+  readonly reason: string;
+}> {
+  override get message(): string {
+    return this.status === "stopped"
+      ? `Durable run "${this.runId}" stopped early (ctx.stop); run it again (p.run with the same runId, or worker.resume) to resume it.`
+      : `Durable run "${this.runId}" failed: ${this.errorName === undefined ? "" : `${this.errorName}: `}${this.reason}. Run it again with the same runId to resume it from its completed steps.`;
+  }
+}
+
+/** No run with this id was ever started in the store. */
+export class DurableRunNotFoundError extends Data.TaggedError("DurableRunNotFoundError")<{
+  readonly runId: string;
+}> {
+  override get message(): string {
+    return `No durable run "${this.runId}" in this store: submit it first.`;
+  }
+}

@@ -8,16 +8,22 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import * as Layer from "effect/Layer";
+import * as References from "effect/References";
 import * as Scope from "effect/Scope";
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine";
+import { journalledRunOf } from "../runtime/durable-run.js";
+import type { Flow } from "../runtime/flow.js";
 import { runDurably, type DurableRunner, type DurableTarget, type JournalledRun } from "../runtime/options.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { DurableReport, UntypedResult } from "../runtime/result.js";
-import { DurableRunMismatchError, DurableStoreError, NotJournallableError } from "./errors.js";
+import { DurableRunFailedError, DurableRunMismatchError, DurableRunNotFoundError, DurableStoreError, NotJournallableError } from "./errors.js";
 import { engineLayer, Registry, type Backend, type EngineServices } from "./internal/engine.js";
 import { jsonProblem } from "./internal/json.js";
 import { differences } from "./internal/registry.js";
 import { bodyOf, defineWorkflow, poll, type Ending, type LiveRun, type RunWorkflow } from "./internal/runs.js";
+
+/** A library does not write to the console: the engine's own info logs ("Listening on ...") are dropped, its warnings kept. */
+const quiet = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> => Effect.provideService(effect, References.MinimumLogLevel, "Warn");
 
 /** The report of a run's journal events. */
 const reportOf = (runId: string, generation: number, result: UntypedResult, fromJournal: boolean): DurableReport => {
@@ -43,13 +49,16 @@ export class DurableStore implements DurableRunner {
   private readonly workflows = new Map<string, Promise<RunWorkflow>>();
   /** Callers waiting for a generation, by execution id. */
   private readonly live = new Map<string, LiveRun>();
+  /** How this process runs the runs of the workflows it serves (a worker's pipelines) that no caller waits for, by workflow tag. */
+  private readonly served = new Map<string, (input: unknown) => LiveRun>();
   private closed = false;
 
   /** @internal Use memoryStore, sqliteStore or postgresStore. */
   constructor(
     /** What the store is, for messages: `memory`, `sqlite:<file>`, `postgres`. */
     readonly description: string,
-    private readonly backend: Backend,
+    /** @internal */
+    readonly backend: Backend,
   ) {}
 
   /** Releases the store: no run can use it after. Runs still in flight are interrupted, and resume when the store is opened again. */
@@ -62,7 +71,7 @@ export class DurableStore implements DurableRunner {
   private context(): Promise<Context.Context<EngineServices>> {
     if (this.closed) return Promise.reject(new DurableStoreError({ store: this.description, cause: new Error("the store was closed") }));
     this.opened ??= Effect.runPromise(
-      Effect.mapError(Layer.buildWithScope(engineLayer(this.backend), this.scope), (cause) => new DurableStoreError({ store: this.description, cause })),
+      quiet(Effect.mapError(Layer.buildWithScope(engineLayer(this.backend), this.scope), (cause) => new DurableStoreError({ store: this.description, cause }))),
     ).catch((error: unknown) => {
       this.opened = undefined;
       throw error;
@@ -72,7 +81,7 @@ export class DurableStore implements DurableRunner {
 
   private async use<A>(effect: Effect.Effect<A, unknown, EngineServices | Scope.Scope>): Promise<A> {
     const context = await this.context();
-    const exit = await Effect.runPromiseExit(Effect.provideContext(Effect.provideService(effect, Scope.Scope, this.scope), context));
+    const exit = await Effect.runPromiseExit(quiet(Effect.provideContext(Effect.provideService(effect, Scope.Scope, this.scope), context)));
     if (Exit.isSuccess(exit)) return exit.value;
     throw Cause.squash(exit.cause);
   }
@@ -82,72 +91,69 @@ export class DurableStore implements DurableRunner {
     const workflow = defineWorkflow(target);
     let registered = this.workflows.get(workflow._tag);
     if (registered === undefined) {
-      registered = this.use(
-        Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, bodyOf(target, this.live) as never)),
-      ).then(() => workflow);
+      const body = bodyOf(target, this.live, () => this.served.get(workflow._tag));
+      registered = this.use(Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, body as never))).then(() => workflow);
       registered.catch(() => this.workflows.delete(workflow._tag));
       this.workflows.set(workflow._tag, registered);
     }
     return registered;
   }
 
-  /** @internal The runtime's entry: see runtime/journal.ts. */
-  async [runDurably](
-    target: DurableTarget,
-    runId: string,
-    input: unknown,
-    options: RunOptions,
-    run: JournalledRun,
-  ): Promise<UntypedResult> {
+  /**
+   * @internal Runs `flow`'s durable runs that no caller in this process waits
+   * for (a worker's), with `options`; registers its workflow now, so the
+   * engine hands this process its share of them.
+   */
+  async serve(flow: Flow, options: RunOptions): Promise<void> {
+    const target = flow.journalTarget();
+    const workflow = defineWorkflow(target);
+    this.served.set(workflow._tag, (input) => ({ run: journalledRunOf(flow, input), options, exit: undefined }));
+    await this.workflowOf(target);
+  }
+
+  /** The payload of a run's generation, which names its workflow execution. */
+  private static fields(runId: string, generation: number, input: unknown, previous: Ending | undefined) {
+    const resumable = previous !== undefined && previous.status !== "completed" ? previous : undefined;
+    return {
+      runId,
+      generation,
+      input: (input ?? null) as never,
+      carried: (resumable?.usage ?? null) as never,
+      checkpoint: (resumable?.checkpoint ?? null) as never,
+    };
+  }
+
+  /** @internal The runtime's entry: see runtime/options.ts. */
+  async [runDurably](target: DurableTarget, runId: string, input: unknown, options: RunOptions, run: JournalledRun): Promise<UntypedResult> {
     const problem = jsonProblem(input);
     if (problem !== undefined) throw new NotJournallableError({ pipeline: target.name, stepId: undefined, problem });
     const identity = { pipeline: target.name, shape: target.shape };
-    const journalled = await this.use(
-      Effect.gen(function* () {
-        const registry = yield* Registry;
-        return yield* registry.claim(runId, identity);
-      }),
-    );
+    const journalled = await this.use(Effect.flatMap(Registry, (registry) => registry.claim(runId, identity)));
     const changed = differences(journalled, identity);
     if (changed.length > 0) throw new DurableRunMismatchError({ pipeline: target.name, runId, differences: changed });
     const workflow = await this.workflowOf(target);
     let generation = 1;
     let previous: Ending | undefined;
     for (;;) {
-      const fields = {
-        runId,
-        generation,
-        input: (input ?? null) as never,
-        carried: (previous?.status === "completed" ? null : (previous?.usage ?? null)) as never,
-        checkpoint: (previous?.status === "completed" ? null : (previous?.checkpoint ?? null)) as never,
-      };
+      const fields = DurableStore.fields(runId, generation, input, previous);
       const executionId = await this.use(workflow.executionId(fields));
       const polled = await this.use(poll(workflow, executionId));
       if (polled.state === "ended") {
-        if (polled.ending.status === "completed") {
-          const result = polled.ending.result as UntypedResult;
-          return { ...result, durable: reportOf(runId, generation, result, true) };
-        }
+        if (polled.ending.status === "completed") return storedResult(runId, generation, polled.ending);
+        // A run that ended failed, cancelled or stopped: asking for it again resumes it, in its next generation.
         previous = polled.ending;
         generation++;
         continue;
       }
+      if (generation > 1) await this.use(Effect.flatMap(Registry, (registry) => registry.advance(runId, generation)));
       const caller: LiveRun = { run, options, exit: undefined };
       this.live.set(executionId, caller);
       try {
         if (polled.state === "suspended") await this.use(workflow.resume(executionId));
         const ending = (await this.use(workflow.execute(fields))) as unknown as Ending;
         const exit = caller.exit;
-        if (exit === undefined) {
-          // Another process ran this generation to its end.
-          if (ending.status === "completed") {
-            const result = ending.result as UntypedResult;
-            return { ...result, durable: reportOf(runId, generation, result, true) };
-          }
-          previous = ending;
-          generation++;
-          continue;
-        }
+        // Another process (a worker) ran this generation to its end.
+        if (exit === undefined) return endedElsewhere(runId, generation, ending);
         if (Exit.isSuccess(exit)) return { ...exit.value, durable: reportOf(runId, generation, exit.value, false) };
         throw Cause.squash(exit.cause);
       } finally {
@@ -155,7 +161,49 @@ export class DurableStore implements DurableRunner {
       }
     }
   }
+
+  /**
+   * @internal The result of run `runId`, wherever it runs: waits (polling
+   * every `pollMs`) for its latest generation to end. Rejects with
+   * {@link DurableRunFailedError} when it ended without completing.
+   */
+  async result(runId: string, flows: ReadonlyMap<string, Flow>, pollMs: number): Promise<UntypedResult> {
+    for (;;) {
+      const found = await this.use(Effect.flatMap(Registry, (registry) => registry.find(runId)));
+      if (found === undefined) throw new DurableRunNotFoundError({ runId });
+      const flow = flows.get(found.pipeline);
+      if (flow === undefined) throw new DurableStoreError({ store: this.description, cause: new Error(`run "${runId}" belongs to pipeline "${found.pipeline}", which this worker does not serve`) });
+      const workflow = await this.workflowOf(flow.journalTarget());
+      let generation = found.generation;
+      let ending: Ending | undefined;
+      // Walk past generations that ended (a resumed run's next one may have started since the registry was read).
+      for (;;) {
+        const polled = await this.use(poll(workflow, await this.use(workflow.executionId(DurableStore.fields(runId, generation, null, undefined)))));
+        if (polled.state !== "ended") break;
+        ending = polled.ending;
+        if (ending.status === "completed") return storedResult(runId, generation, ending);
+        generation++;
+      }
+      if (ending !== undefined && generation > found.generation) {
+        const next = await this.use(Effect.flatMap(Registry, (registry) => registry.find(runId)));
+        if ((next?.generation ?? 0) < generation) return endedElsewhere(runId, generation - 1, ending);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
 }
+
+/** A completed generation's stored result. */
+const storedResult = (runId: string, generation: number, ending: Ending): UntypedResult => {
+  const result = (ending as { result: UntypedResult }).result;
+  return { ...result, durable: reportOf(runId, generation, result, true) };
+};
+
+/** The outcome of a generation that another process ran: its stored result, or its ending as an error. */
+const endedElsewhere = (runId: string, generation: number, ending: Ending): UntypedResult => {
+  if (ending.status === "completed") return storedResult(runId, generation, ending);
+  throw new DurableRunFailedError({ runId, status: ending.status, errorName: ending.error?.name, reason: ending.error?.message ?? "it stopped early" });
+};
 
 /**
  * A store in memory, for tests: runs are journalled for as long as the

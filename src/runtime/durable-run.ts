@@ -7,7 +7,8 @@ import * as Effect from "effect/Effect";
 import type { RunEnv } from "./env.js";
 import { PipelineDefinitionError } from "./errors.js";
 import type { StepJournal } from "./journal.js";
-import { isDurableRunner, runDurably, type DurableOptions, type DurableTarget, type RunOptions } from "./options.js";
+import type { Flow } from "./flow.js";
+import { isDurableRunner, runDurably, type DurableOptions, type DurableTarget, type JournalledRun, type RunOptions } from "./options.js";
 import type { UntypedResult } from "./result.js";
 
 /** A run's inherited environment with `journal` as the journal its steps go through. */
@@ -40,6 +41,12 @@ export const startJournalled = (target: DurableTarget, input: unknown, options: 
   const { store, runId } = durable!;
   return store[runDurably](target, runId, input, rest, (journal, bodyOptions) => run(input, bodyOptions, withJournal(inherited, journal)));
 };
+
+/** How a process that serves a flow runs one of its durable runs that no caller waits for (a worker's): with `input` as journalled. */
+export const journalledRunOf =
+  (flow: Flow, input: unknown): JournalledRun =>
+  (journal, options) =>
+    flow.run(input, options, withJournal(undefined, journal));
 
 /** {@link startJournalled} as an Effect. */
 export const runJournalled = (target: DurableTarget, input: unknown, options: RunOptions, inherited: RunEnv | undefined, run: FlowRun): Effect.Effect<UntypedResult, unknown> =>

@@ -8,7 +8,7 @@ import type * as Effect from "effect/Effect";
 import type { Graph } from "../graph/graph.js";
 import type { StepFacts } from "../graph/facts.js";
 import type { RunEnv } from "./env.js";
-import type { RunOptions } from "./options.js";
+import type { DurableTarget, RunOptions } from "./options.js";
 import type { Checkpoint, UntypedResult } from "./result.js";
 
 /** A pipeline or a router, as the runtime runs it. */
@@ -26,5 +26,7 @@ export interface Flow {
   start(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult>;
   /** Whether a checkpoint was made by this flow (for a router: by one of its routes). */
   owns(checkpoint: Checkpoint): boolean;
+  /** Its name and shape, as a durable run's journal identifies it. */
+  journalTarget(): DurableTarget;
   graph(): Graph;
 }

@@ -179,6 +179,7 @@ export const pipelineFlow = (definition: PipelineDefinition, graph: () => Graph)
     start: (input, options, inherited) =>
       options.durable === undefined ? startPipeline(definition, input, options, inherited) : startJournalled(target(), input, options, inherited, run),
     owns: (checkpoint: Checkpoint) => checkpoint.pipeline === definition.name,
+    journalTarget: target,
     graph,
   };
 };

@@ -10,12 +10,16 @@ import * as Layer from "effect/Layer";
 import * as Redacted from "effect/Redacted";
 import * as Context from "effect/Context";
 import * as ClusterWorkflowEngine from "effect/cluster/ClusterWorkflowEngine";
+import * as Option from "effect/Option";
+import * as RunnerAddress from "effect/cluster/RunnerAddress";
 import * as RunnerHealth from "effect/cluster/RunnerHealth";
 import * as Runners from "effect/cluster/Runners";
 import * as Sharding from "effect/cluster/Sharding";
 import * as ShardingConfig from "effect/cluster/ShardingConfig";
 import * as SqlMessageStorage from "effect/cluster/SqlMessageStorage";
 import * as SqlRunnerStorage from "effect/cluster/SqlRunnerStorage";
+import * as SocketRunner from "effect/cluster/SocketRunner";
+import * as RpcSerialization from "effect/rpc/RpcSerialization";
 import * as Digest from "effect/crypto/Digest";
 import * as SqlClient from "effect/sql/SqlClient";
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine";
@@ -28,11 +32,32 @@ export class Registry extends Context.Service<Registry, RunRegistry>()("stepgrap
 /** What a store's layer provides. */
 export type EngineServices = WorkflowEngine.WorkflowEngine | Registry;
 
+/** How quickly workers take over the runs of a worker that died, in milliseconds (see {@link WorkerBackend}). */
+export interface Takeover {
+  /** A dead worker's shards (and runs) go to the others once its lock is this old. */
+  readonly lockExpirationMs: number;
+  /** How often a live worker refreshes its locks; well under the expiration. */
+  readonly lockRefreshMs: number;
+  /** How often workers look at the shard assignments and for new messages. */
+  readonly pollMs: number;
+}
+
+/** A worker: a runner of a cluster of workers sharing one PostgreSQL, reachable by the others at `host:port`. */
+export interface WorkerBackend {
+  readonly kind: "worker";
+  readonly url: string;
+  readonly maxConnections: number;
+  readonly host: string;
+  readonly port: number;
+  readonly takeover: Takeover;
+}
+
 /** How a store connects. */
 export type Backend =
   | { readonly kind: "memory" }
   | { readonly kind: "sqlite"; readonly file: string }
-  | { readonly kind: "postgres"; readonly url: string; readonly maxConnections: number };
+  | { readonly kind: "postgres"; readonly url: string; readonly maxConnections: number }
+  | WorkerBackend;
 
 /**
  * A single runner that owns every shard: no transport, no health checks, no
@@ -67,8 +92,52 @@ export const engineLayer = (backend: Backend): Layer.Layer<EngineServices, unkno
       return clusterEngine(sqliteClientLayer(backend.file));
     case "postgres":
       return clusterEngine(loadPg(backend));
+    case "worker":
+      return Layer.mergeAll(ClusterWorkflowEngine.layer.pipe(Layer.provide(socketRunner(backend))), sqlRegistryLayer).pipe(Layer.provide(loadPg(backend)));
   }
 };
+
+/**
+ * A runner of a cluster of workers: other workers reach it over TCP at its
+ * address (Effect's socket runner, with the Node socket layers of
+ * `@effect/platform-node-shared`, not `@effect/platform-node`, whose undici 8
+ * crashes on Node 20); shards, runners and messages live in PostgreSQL. The
+ * configuration is built here, never read from the environment.
+ */
+const socketRunner = (backend: WorkerBackend) =>
+  Layer.unwrap(
+    Effect.map(
+      Effect.tryPromise({
+        try: () => import("@effect/platform-node-shared/NodeClusterSocket"),
+        catch: (error) =>
+          new Error(
+            `worker() needs the @effect/platform-node-shared package (4.1.0): run \`npm install @effect/platform-node-shared@4.1.0\`. Loading it failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      }),
+      ({ layerClientProtocol, layerSocketServer }) => {
+        const address = Option.some(RunnerAddress.make(backend.host, backend.port));
+        const { lockExpirationMs, lockRefreshMs, pollMs } = backend.takeover;
+        return Layer.provide(SocketRunner.layer, [layerSocketServer, layerClientProtocol]).pipe(
+          Layer.provide(RunnerHealth.layerPing.pipe(Layer.provide(Runners.layerRpc), Layer.provide(layerClientProtocol))),
+          Layer.provideMerge(SqlMessageStorage.layer.pipe(Layer.provide(Digest.layerWebCrypto))),
+          Layer.provide(Layer.orDie(SqlRunnerStorage.layer)),
+          Layer.provide(
+            ShardingConfig.layer({
+              runnerAddress: address,
+              runnerListenAddress: address,
+              shardLockExpiration: lockExpirationMs,
+              shardLockRefreshInterval: lockRefreshMs,
+              refreshAssignmentsInterval: pollMs,
+              runnerHealthCheckInterval: pollMs,
+              entityMessagePollInterval: pollMs,
+              entityReplyPollInterval: pollMs,
+            }),
+          ),
+          Layer.provide(RpcSerialization.layerSchemaBinary()),
+        );
+      },
+    ),
+  );
 
 /** `@effect/sql-pg`'s client, loaded only for a PostgreSQL store (it is an optional peer dependency). */
 const loadPg = (backend: { readonly url: string; readonly maxConnections: number }): Layer.Layer<SqlClient.SqlClient, unknown> =>

@@ -17,17 +17,27 @@ export interface RunIdentity {
 /** Records a run's identity on first use, and returns the identity it was first recorded with. */
 export interface RunRegistry {
   claim(runId: string, identity: RunIdentity): Effect.Effect<RunIdentity, unknown>;
+  /** The run's identity and latest generation, if it was ever started. */
+  find(runId: string): Effect.Effect<(RunIdentity & { readonly generation: number }) | undefined, unknown>;
+  /** Records that the run's generation `generation` has started. */
+  advance(runId: string, generation: number): Effect.Effect<void, unknown>;
 }
 
 export const memoryRegistry = (): RunRegistry => {
-  const runs = new Map<string, RunIdentity>();
+  const runs = new Map<string, RunIdentity & { generation: number }>();
   return {
     claim: (runId, identity) =>
       Effect.sync(() => {
         const known = runs.get(runId);
         if (known !== undefined) return known;
-        runs.set(runId, identity);
+        runs.set(runId, { ...identity, generation: 1 });
         return identity;
+      }),
+    find: (runId) => Effect.sync(() => runs.get(runId)),
+    advance: (runId, generation) =>
+      Effect.sync(() => {
+        const known = runs.get(runId);
+        if (known !== undefined && known.generation < generation) known.generation = generation;
       }),
   };
 };
@@ -35,7 +45,7 @@ export const memoryRegistry = (): RunRegistry => {
 /** The registry in the store's SQL database (SQLite or PostgreSQL): table `stepgraph_runs`. */
 export const sqlRegistry = (sql: SqlClient.SqlClient): Effect.Effect<RunRegistry, unknown> =>
   Effect.map(
-    sql`CREATE TABLE IF NOT EXISTS stepgraph_runs (run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, shape TEXT NOT NULL)`,
+    sql`CREATE TABLE IF NOT EXISTS stepgraph_runs (run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, shape TEXT NOT NULL, generation INTEGER NOT NULL DEFAULT 1)`,
     (): RunRegistry => ({
       claim: (runId, identity) =>
         Effect.gen(function* () {
@@ -45,6 +55,16 @@ export const sqlRegistry = (sql: SqlClient.SqlClient): Effect.Effect<RunRegistry
           if (row === undefined) return identity;
           return { pipeline: row.pipeline, shape: JSON.parse(row.shape) as DurableTarget["shape"] };
         }),
+      find: (runId) =>
+        Effect.map(
+          sql<{ pipeline: string; shape: string; generation: number }>`SELECT pipeline, shape, generation FROM stepgraph_runs WHERE run_id = ${runId}`,
+          (rows) => {
+            const row = rows[0];
+            return row === undefined ? undefined : { pipeline: row.pipeline, shape: JSON.parse(row.shape) as DurableTarget["shape"], generation: Number(row.generation) };
+          },
+        ),
+      advance: (runId, generation) =>
+        Effect.asVoid(sql`UPDATE stepgraph_runs SET generation = ${generation} WHERE run_id = ${runId} AND generation < ${generation}`),
     }),
   );
 

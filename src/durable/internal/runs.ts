@@ -8,7 +8,8 @@
  * The workflow's body runs the pipeline with the live options of the call
  * that asked for it (services, signal, client, listeners cannot be stored):
  * a process that finds an unfinished run with no caller waiting for it (at
- * startup, say) suspends it until a caller comes back for it.
+ * startup, say) suspends it until a caller comes back for it; a worker
+ * serving the pipeline runs it with the worker's options instead.
  */
 import { createHash } from "node:crypto";
 import * as Cause from "effect/Cause";
@@ -94,10 +95,11 @@ const endingOf = (exit: Exit.Exit<UntypedResult, unknown>): Ending => {
  * how it ended.
  */
 export const bodyOf =
-  (target: DurableTarget, live: Map<string, LiveRun>) =>
+  (target: DurableTarget, live: Map<string, LiveRun>, served: () => ((input: unknown) => LiveRun) | undefined) =>
   (run: Schema.Schema.Type<Schema.Struct<typeof payload>>, executionId: string) =>
     Effect.gen(function* () {
-      const caller = live.get(executionId);
+      // The waiting caller's run; else, in a worker serving the pipeline, the worker's.
+      const caller = live.get(executionId) ?? served()?.(run.input);
       if (caller === undefined) {
         const instance = yield* WorkflowEngine.WorkflowInstance;
         return yield* Workflow.suspend(instance);

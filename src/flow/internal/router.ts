@@ -106,17 +106,17 @@ export class RouterFlow implements Flow {
   }
 
   start(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> {
-    if (options.durable !== undefined) return startJournalled(this.durableTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
+    if (options.durable !== undefined) return startJournalled(this.journalTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
     return runToPromise(this.runOnce(input, options, inherited));
   }
 
   run(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Effect.Effect<UntypedResult, unknown> {
-    if (options.durable !== undefined) return runJournalled(this.durableTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
+    if (options.durable !== undefined) return runJournalled(this.journalTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
     return this.runOnce(input, options, inherited);
   }
 
   /** A durable router's shape: its routing step, then its routes, each after it. */
-  private durableTarget(): DurableTarget {
+  journalTarget(): DurableTarget {
     return { name: this.name, shape: [{ id: this.name, after: [] }, ...this.routes.map((route) => ({ id: route, after: [this.name] }))] };
   }
 
