@@ -20,6 +20,7 @@ import { DurableRunFailedError, DurableRunMismatchError, DurableRunNotFoundError
 import { engineLayer, Registry, type Backend, type EngineServices } from "./internal/engine.js";
 import { jsonProblem } from "./internal/json.js";
 import { differences } from "./internal/registry.js";
+import { Drain } from "./internal/journal.js";
 import { bodyOf, defineWorkflow, poll, type Ending, type LiveRun, type RunWorkflow } from "./internal/runs.js";
 
 /** A library does not write to the console: the engine's own info logs ("Listening on ...") are dropped, its warnings kept. */
@@ -52,6 +53,8 @@ export class DurableStore implements DurableRunner {
   /** How this process runs the runs of the workflows it serves (a worker's pipelines) that no caller waits for, by workflow tag. */
   private readonly served = new Map<string, (input: unknown) => LiveRun>();
   private closed = false;
+  /** The steps in flight in this process, which closing waits for. */
+  private readonly drain = new Drain();
 
   /** @internal Use memoryStore, sqliteStore or postgresStore. */
   constructor(
@@ -61,10 +64,16 @@ export class DurableStore implements DurableRunner {
     readonly backend: Backend,
   ) {}
 
-  /** Releases the store: no run can use it after. Runs still in flight are interrupted, and resume when the store is opened again. */
-  async close(): Promise<void> {
+  /**
+   * Releases the store: no run can use it after. Steps in flight finish and
+   * are journalled first (for up to `drainTimeoutMs`, default 30 s), no new
+   * step starts, and the runs still unfinished resume where they go next:
+   * another worker, or this store opened again.
+   */
+  async close(options: { readonly drainTimeoutMs?: number } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.opened !== undefined) await this.drain.close(options.drainTimeoutMs ?? 30_000);
     await Effect.runPromise(Scope.close(this.scope, Exit.void));
   }
 
@@ -91,7 +100,7 @@ export class DurableStore implements DurableRunner {
     const workflow = defineWorkflow(target);
     let registered = this.workflows.get(workflow._tag);
     if (registered === undefined) {
-      const body = bodyOf(target, this.live, () => this.served.get(workflow._tag));
+      const body = bodyOf(target, this.live, () => this.served.get(workflow._tag), this.drain);
       registered = this.use(Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, body as never))).then(() => workflow);
       registered.catch(() => this.workflows.delete(workflow._tag));
       this.workflows.set(workflow._tag, registered);
@@ -123,15 +132,46 @@ export class DurableStore implements DurableRunner {
     };
   }
 
-  /** @internal The runtime's entry: see runtime/options.ts. */
-  async [runDurably](target: DurableTarget, runId: string, input: unknown, options: RunOptions, run: JournalledRun): Promise<UntypedResult> {
+  /** Checks the input, records the run's identity (or refuses a run of another shape), and registers its workflow. */
+  private async claim(target: DurableTarget, runId: string, input: unknown): Promise<RunWorkflow> {
     const problem = jsonProblem(input);
     if (problem !== undefined) throw new NotJournallableError({ pipeline: target.name, stepId: undefined, problem });
     const identity = { pipeline: target.name, shape: target.shape };
     const journalled = await this.use(Effect.flatMap(Registry, (registry) => registry.claim(runId, identity)));
     const changed = differences(journalled, identity);
     if (changed.length > 0) throw new DurableRunMismatchError({ pipeline: target.name, runId, differences: changed });
-    const workflow = await this.workflowOf(target);
+    return this.workflowOf(target);
+  }
+
+  /**
+   * @internal Journals a request to run `runId` (or to resume it, when it
+   * ended without completing) and returns once it is stored, without
+   * waiting for it: the workers serving its pipeline run it.
+   */
+  async submit(target: DurableTarget, runId: string, input: unknown): Promise<void> {
+    const workflow = await this.claim(target, runId, input);
+    let generation = 1;
+    let previous: Ending | undefined;
+    for (;;) {
+      const fields = DurableStore.fields(runId, generation, input, previous);
+      const executionId = await this.use(workflow.executionId(fields));
+      const polled = await this.use(poll(workflow, executionId));
+      if (polled.state === "ended" && polled.ending.status === "completed") return;
+      if (polled.state === "ended") {
+        previous = polled.ending;
+        generation++;
+        continue;
+      }
+      if (generation > 1) await this.use(Effect.flatMap(Registry, (registry) => registry.advance(runId, generation)));
+      if (polled.state === "suspended") await this.use(workflow.resume(executionId));
+      else await this.use(workflow.execute(fields, { discard: true }));
+      return;
+    }
+  }
+
+  /** @internal The runtime's entry: see runtime/options.ts. */
+  async [runDurably](target: DurableTarget, runId: string, input: unknown, options: RunOptions, run: JournalledRun): Promise<UntypedResult> {
+    const workflow = await this.claim(target, runId, input);
     let generation = 1;
     let previous: Ending | undefined;
     for (;;) {

@@ -14,11 +14,22 @@ import { DurableStoreError } from "./errors.js";
 import type { Takeover } from "./internal/engine.js";
 import { DurableStore } from "./store.js";
 
-/** A pipeline or router a worker serves: anything with a flow (what `pipeline(...)` and `router(...)` build). */
-export interface Servable<Input = never, Result = unknown> {
-  flowOf(): Flow;
-  run(input: Input, options?: RunOptions): Promise<Result>;
+/**
+ * A pipeline or router a worker serves (what `pipeline(...)` and
+ * `router(...)` build), read through the types it carries: its input, and
+ * the result its runs resolve with.
+ */
+export interface Servable<Input = unknown, Result = unknown> {
+  readonly name: string;
+  readonly "~flow"?: { readonly input: Input; readonly result: Result } | undefined;
 }
+
+/** What a pipeline or router is at run time (see flow/runnable.ts): the worker runs its flow. */
+const flowOfServable = (pipeline: unknown): Flow => {
+  const flowOf = (pipeline as { flowOf?: unknown } | null)?.flowOf;
+  if (typeof flowOf !== "function") throw new TypeError("worker({ pipelines }) takes pipelines and routers made by pipeline(...) and router(...).");
+  return (flowOf as () => Flow).call(pipeline);
+};
 
 /**
  * How quickly the other workers take over the runs of a worker that died
@@ -61,9 +72,10 @@ export interface RunHandle<Result> {
 /** A running worker. */
 export interface Worker {
   /**
-   * Starts run `runId` of `pipeline` on `input`; whichever worker owns the
-   * run's shard runs it. Submitting a run id again resumes it (or returns
-   * its stored result when it completed).
+   * Journals a request to run `runId` of `pipeline` on `input`, and returns
+   * once it is stored: whichever worker owns the run's shard runs it, with
+   * that worker's `runOptions`. Submitting a run id that ended without
+   * completing resumes it; one that completed is left as it is.
    */
   submit<Input, Result>(pipeline: Servable<Input, Result>, input: Input, options: { readonly runId: string }): Promise<RunHandle<Result>>;
   /** The result of run `runId`, submitted by any process sharing the store; waits for it to end. */
@@ -114,8 +126,7 @@ export const worker = async (options: WorkerOptions): Promise<Worker> => {
   if (!Array.isArray(pipelines) || pipelines.length === 0) throw new TypeError("worker({ pipelines }) needs the pipelines and routers the worker runs.");
   const flows = new Map<string, Flow>();
   for (const pipeline of pipelines) {
-    if (typeof pipeline?.flowOf !== "function") throw new TypeError("worker({ pipelines }) takes pipelines and routers made by pipeline(...) and router(...).");
-    const flow = pipeline.flowOf();
+    const flow = flowOfServable(pipeline);
     flows.set(flow.name, flow);
   }
   const host = options.host ?? "127.0.0.1";
@@ -138,13 +149,11 @@ export const worker = async (options: WorkerOptions): Promise<Worker> => {
   }
   const pollMs = takeoverOf(options.takeover).pollMs / 4;
   const run = <Input, Result>(pipeline: Servable<Input, Result>, input: Input, runId: string): Promise<Result> =>
-    pipeline.run(input, { ...runOptions, durable: { store: own, runId } });
+    flowOfServable(pipeline).start(input, { ...runOptions, durable: { store: own, runId } }, undefined) as Promise<Result>;
   return {
-    submit: async (pipeline, input, { runId }) => {
-      const pending = run(pipeline, input, runId);
-      // The caller may never ask for the result: its rejection is theirs to see through result().
-      pending.catch(() => undefined);
-      return { runId, result: () => pending };
+    submit: async <Input, Result>(pipeline: Servable<Input, Result>, input: Input, { runId }: { readonly runId: string }) => {
+      await own.submit(flowOfServable(pipeline).journalTarget(), runId, input);
+      return { runId, result: () => own.result(runId, flows, pollMs) as Promise<Result> };
     },
     result: (runId) => own.result(runId, flows, pollMs),
     resume: (pipeline, runId, input) => run(pipeline, input, runId),

@@ -23,9 +23,9 @@ export interface JournalStep {
   /**
    * Called when the step's outcome came from the journal: its attempts and
    * usage are recorded in the run (and charged to its budgets) as they were
-   * when the step ran.
+   * when the step ran, and whether that run of it was possibly a duplicate.
    */
-  replayed(attempts: number, usageByModel: Readonly<Record<string, Usage>>): void;
+  replayed(attempts: number, usageByModel: Readonly<Record<string, Usage>>, possiblyDuplicated: boolean): void;
   /** Called when the step runs again after a crash cut an earlier run of it short: it may have had effects twice. */
   possiblyDuplicated(): void;
 }

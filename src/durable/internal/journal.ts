@@ -7,6 +7,7 @@
  * possibly duplicated.
  */
 import { createHash } from "node:crypto";
+import * as Cause from "effect/Cause";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Schedule from "effect/Schedule";
@@ -41,6 +42,35 @@ const errorSummary = (error: unknown): { errorName: string; message: string; tag
   return { errorName: "Error", message: typeof error === "string" ? error : (JSON.stringify(error) ?? String(error)), tag: null };
 };
 
+/**
+ * The steps a store has in flight. Closing a store lets them finish and be
+ * journalled before it lets its runs go, so a graceful close hands them
+ * over with nothing to run again.
+ */
+export class Drain {
+  closing = false;
+  inFlight = 0;
+  private idle: Array<() => void> = [];
+
+  settled(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
+  }
+
+  /** Stops new steps from starting, and resolves once the steps in flight have been journalled (or after `timeoutMs`). */
+  close(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
 /** The journal of one generation of one durable run. */
 export class ActivityJournal implements StepJournal {
   /** Each step's failure as it happened in this process, so the run rejects with the real error, not its summary. */
@@ -57,6 +87,8 @@ export class ActivityJournal implements StepJournal {
      * function), outside the body's fibers, so the journal brings them along.
      */
     private readonly workflow: Context.Context<WorkflowEngine.WorkflowEngine | WorkflowEngine.WorkflowInstance>,
+    /** The store's count of steps in flight, which a closing store waits for. */
+    private readonly drain: Drain,
     /** Where a nested run's steps are journalled: `""` for the run itself, else `"<step>@<attempt>/"` per level. */
     private readonly prefix = "",
   ) {}
@@ -67,7 +99,7 @@ export class ActivityJournal implements StepJournal {
   }
 
   nested(scope: string): ActivityJournal {
-    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, this.workflow, `${this.prefix}${scope}/`);
+    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, this.workflow, this.drain, `${this.prefix}${scope}/`);
   }
 
   step(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown> {
@@ -85,19 +117,28 @@ export class ActivityJournal implements StepJournal {
       success: Schema.Json,
       execute: Effect.suspend(() => {
         ranHere = true;
-        if (!startedHere) step.possiblyDuplicated();
-        return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => entry as unknown as Schema.Json);
+        // The step began before (in a process that crashed, or on a worker that gave its runs up), and runs again.
+        const again = !startedHere;
+        if (again) step.possiblyDuplicated();
+        return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => ({ ...entry, possiblyDuplicated: again }) as unknown as Schema.Json);
       }),
       interruptRetryPolicy: noInterruptRetry,
     });
     const journalled = Effect.flatMap(started, () =>
       Effect.flatMap(outcome, (stored) => {
-        const entry = stored as unknown as Outcome;
-        if (!ranHere) step.replayed(entry.attempts, entry.usage);
+        const entry = stored as unknown as Outcome & { readonly possiblyDuplicated?: boolean };
+        if (!ranHere) step.replayed(entry.attempts, entry.usage, entry.possiblyDuplicated === true);
         return this.replay(stepId, entry);
       }),
     );
-    return Effect.updateContext(journalled, (context: Context.Context<never>) => Context.merge(context, this.workflow));
+    const { drain } = this;
+    const counted = Effect.suspend(() => {
+      // A closing store starts no step: the run goes on wherever it goes next (another worker, the next process).
+      if (drain.closing) return Effect.never;
+      drain.inFlight++;
+      return Effect.ensuring(journalled, Effect.sync(() => drain.settled()));
+    });
+    return Effect.updateContext(counted, (context: Context.Context<never>) => Context.merge(context, this.workflow));
   }
 
   /** Runs the step's attempts and turns how they ended into the outcome to journal. */
@@ -106,21 +147,24 @@ export class ActivityJournal implements StepJournal {
       this.failures.set(this.prefix + step.stepId, error);
       return { kind: "fail", error: errorSummary(error), attempts: step.attempts(), usage: step.usage() };
     };
-    return Effect.match(attempts, {
-      onFailure: failed,
-      onSuccess: (value): Outcome => {
-        const stopping = isStopRequest(value);
-        const stored = stopping ? value.payload : value;
-        const problem = jsonProblem(stored);
-        if (problem !== undefined) {
-          return failed(new NotJournallableError({ pipeline: this.pipeline, stepId: this.prefix + step.stepId, problem: stopping ? `its stop payload: ${problem}` : problem }));
-        }
-        // As JSON reads it back: properties that are undefined are dropped (the engine stores JSON, and refuses undefined).
-        const json: unknown = stored === undefined ? undefined : JSON.parse(JSON.stringify(stored));
-        return stopping
-          ? { kind: "stop", ...(json === undefined ? {} : { payload: json }), attempts: step.attempts(), usage: step.usage() }
-          : { kind: "ok", ...(json === undefined ? {} : { value: json }), attempts: step.attempts(), usage: step.usage() };
-      },
+    const succeeded = (value: unknown): Outcome => {
+      const stopping = isStopRequest(value);
+      const stored = stopping ? value.payload : value;
+      const problem = jsonProblem(stored);
+      if (problem !== undefined) {
+        return failed(new NotJournallableError({ pipeline: this.pipeline, stepId: this.prefix + step.stepId, problem: stopping ? `its stop payload: ${problem}` : problem }));
+      }
+      // As JSON reads it back: properties that are undefined are dropped (the engine stores JSON, and refuses undefined).
+      const json: unknown = stored === undefined ? undefined : JSON.parse(JSON.stringify(stored));
+      return stopping
+        ? { kind: "stop", ...(json === undefined ? {} : { payload: json }), attempts: step.attempts(), usage: step.usage() }
+        : { kind: "ok", ...(json === undefined ? {} : { value: json }), attempts: step.attempts(), usage: step.usage() };
+    };
+    return Effect.matchCauseEffect(attempts, {
+      // An attempt interrupted from outside (the store is closing, the run moves to another worker) is not an
+      // outcome: nothing is journalled, and the step runs again where the run goes on.
+      onFailure: (cause) => (Cause.hasInterruptsOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : Effect.succeed(failed(Cause.squash(cause)))),
+      onSuccess: (value) => Effect.succeed(succeeded(value)),
     });
   }
 

@@ -334,7 +334,7 @@ class JournalEntry implements JournalStep, StepRun {
     return this.scope.state.record.ledger.stepByModel(this.step.id);
   }
 
-  replayed(attempts: number, usageByModel: Readonly<Record<string, Usage>>): void {
+  replayed(attempts: number, usageByModel: Readonly<Record<string, Usage>>, possiblyDuplicated: boolean): void {
     const { scope, step } = this;
     const { record } = scope.state;
     this.replayedAttempts = attempts;
@@ -343,7 +343,7 @@ class JournalEntry implements JournalStep, StepRun {
       const cost = usage.costNanoUsd;
       if (cost !== null && cost > 0 && scope.env.budgets.length > 0) reserve(scope.env.budgets, 0, step.id).settle(cost);
     }
-    record.emit({ type: "journal", stepId: step.id, at: scope.state.now(), replayed: true, possiblyDuplicated: false });
+    record.emit({ type: "journal", stepId: step.id, at: scope.state.now(), replayed: true, possiblyDuplicated });
   }
 
   possiblyDuplicated(): void {
