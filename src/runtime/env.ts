@@ -18,6 +18,7 @@ import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { PriceTable } from "./prices.js";
 import { limiterOf, type RateLimiter } from "./rate-limit.js";
+import type { Telemetry } from "./telemetry.js";
 
 /** The run and step a nested run belongs to. */
 export interface ParentLink {
@@ -42,6 +43,8 @@ export interface RunEnv {
   /** Where the run's events go besides its trace. */
   readonly onEvent: ((event: PipelineEvent) => void) | undefined;
   readonly parent: ParentLink | undefined;
+  /** Where the run's span opens: the span of the step around it for a nested run, else the run's `telemetry`. */
+  readonly telemetry: Telemetry | undefined;
 }
 
 /** What {@link envOf} decides for one run: its environment, and the limits the run enforces itself. */
@@ -72,6 +75,10 @@ const mergePrices = (outer: PriceTable | undefined, middle: PriceTable | undefin
  *   `budgets` option, then every inherited one: a call is charged to all.
  * - deadline: the nearer of the inherited deadline and `timeout` from now.
  * - `maxConcurrency`, `failFast`: the option, else the setting (not inherited).
+ * - `telemetry`: what the run inherits first, since a nested run's spans
+ *   belong in its parent's trace (`nest` passes the span of the step that
+ *   runs it); else the option, else the setting. A batch passes none of its
+ *   own: its runs take it from their options.
  *
  * Throws a TypeError naming the bad value when an option is invalid; the caller reports it as a definition error.
  */
@@ -101,6 +108,7 @@ export const envOf = (
       pricing: mergePrices(inherited?.pricing, settings.pricing, options.pricing),
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
+      telemetry: inherited?.telemetry ?? options.telemetry ?? settings.telemetry,
     },
     timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),

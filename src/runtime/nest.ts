@@ -45,8 +45,10 @@ export const nest = (
   const inherited: RunEnv = {
     ...parent,
     // Events are forwarded as they happen, so the child's "now" is the parent's.
-    onEvent: (event) => record.emit(rebased(event, prefix, record.now() - event.at)),
+    // The child's own span has seen the event already: the parent's trace gets it, not the parent's span.
+    onEvent: (event) => record.forward(rebased(event, prefix, record.now() - event.at)),
     parent: { record, stepId },
+    telemetry: record.span?.child(stepId),
   };
   return Effect.tapError(
     Effect.tap(child.run(input, options, inherited), (result) => Effect.sync(() => record.ledger.recordNested(stepId, result.usage))),

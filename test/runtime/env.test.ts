@@ -4,6 +4,7 @@ import { agent, BudgetScope, pipeline, RateLimiter } from "../../src/index.js";
 import { envOf, type RunEnv } from "../../src/runtime/env.js";
 import type { RunOptions } from "../../src/runtime/options.js";
 import type { RunSettings } from "../../src/runtime/definition.js";
+import type { Telemetry } from "../../src/runtime/telemetry.js";
 import { useMockOpenAI } from "../agents/helpers.js";
 
 const mock = useMockOpenAI();
@@ -20,6 +21,10 @@ const inheritedBudget = new BudgetScope({ limitUsd: 3, scope: "batch" });
 const givenBudget = new BudgetScope({ limitUsd: 2, scope: "batch" });
 const inheritedOnEvent = () => undefined;
 const optionsOnEvent = () => undefined;
+const telemetryOf = (name: string): Telemetry => ({ startRun: () => { throw new Error(name); } });
+const inheritedTelemetry = telemetryOf("inherited");
+const settingsTelemetry = telemetryOf("settings");
+const optionsTelemetry = telemetryOf("options");
 
 /** What a run inherits from a run around it, with every field set. */
 const inherited: RunEnv = {
@@ -32,6 +37,7 @@ const inherited: RunEnv = {
   pricing: { a: { input: 1, output: 1 }, b: { input: 1, output: 1 } },
   onEvent: inheritedOnEvent,
   parent: undefined,
+  telemetry: inheritedTelemetry,
 };
 
 type Level = "inherited" | "settings" | "options";
@@ -103,6 +109,13 @@ const table: ReadonlyArray<{
       "settings+options": ["own 4", "given"],
       all: ["own 4", "given", "inherited"],
     },
+  },
+  {
+    field: "telemetry (inherited first: a nested run's span opens under its parent's step)",
+    settings: { telemetry: settingsTelemetry },
+    options: { telemetry: optionsTelemetry },
+    read: (resolved) => resolved.env.telemetry,
+    expected: { none: undefined, inherited: inheritedTelemetry, all: inheritedTelemetry, "inherited+options": inheritedTelemetry, "settings+options": optionsTelemetry, settings: settingsTelemetry },
   },
   {
     field: "maxConcurrency (not inherited)",
