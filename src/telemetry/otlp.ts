@@ -76,11 +76,14 @@ const headersFromEnv = (value: string | undefined): Record<string, string> | und
 };
 
 const tracesUrl = (base: string): string => {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(base);
   } catch {
-    throw new TypeError(`otlp(): "${base}" is not a URL. Give the collector's OTLP/HTTP endpoint, such as "http://localhost:4318".`);
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new TypeError(`otlp(): "${base}" is not an http(s) URL. Give the collector's OTLP/HTTP endpoint, such as "http://localhost:4318".`);
   }
   if (!url.pathname.endsWith("/v1/traces")) url.pathname = `${url.pathname.replace(/\/$/, "")}/v1/traces`;
   return url.toString();

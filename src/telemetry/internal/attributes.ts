@@ -64,6 +64,15 @@ export const Stepgraph = {
 export const PROVIDER = "openai";
 
 /**
+ * `error.type` for a failed request: the HTTP status when the server answered
+ * (`"429"`, as the conventions' examples write it), else {@link errorTypeOf}.
+ */
+export const requestErrorTypeOf = (error: unknown): string => {
+  const status = typeof error === "object" && error !== null ? (error as { readonly status?: unknown }).status : undefined;
+  return typeof status === "number" ? String(status) : errorTypeOf(error);
+};
+
+/**
  * `error.type` for a failure: an error's `_tag` (stepgraph's and Effect's
  * tagged errors), else its class name, else "_OTHER" (the convention's
  * fallback). Never the message, which may carry user data.

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { PipelineEvent } from "../../runtime/events.js";
 import type { EventDetail, ModelCallDetail, RunEnd, RunSpan, RunStart, Telemetry, ToolCallInfo } from "../../runtime/telemetry.js";
-import { ERROR_TYPE, errorTypeOf, GenAI, PROVIDER, Stepgraph } from "./attributes.js";
+import { ERROR_TYPE, errorTypeOf, GenAI, PROVIDER, requestErrorTypeOf, Stepgraph } from "./attributes.js";
 import { inputMessages, outputMessages, toContent } from "./content.js";
 
 /** An attribute value as OTLP carries it. */
@@ -110,8 +110,7 @@ const writeTotals = (span: SpanNode): { input: number; cached: number; output: n
   return total;
 };
 
-const failWith = (span: SpanNode, error: unknown): void => {
-  const type = errorTypeOf(error);
+const failWith = (span: SpanNode, error: unknown, type = errorTypeOf(error)): void => {
   span.error = { type, cause: error };
   span.attributes.set(ERROR_TYPE, type);
 };
@@ -233,7 +232,7 @@ export class RunTrace implements RunSpan {
       if (this.captureContent && call.input !== undefined) attributes.set(GenAI.inputMessages, inputMessages(call.input));
       if (this.captureContent && call.output !== undefined) attributes.set(GenAI.outputMessages, outputMessages(call.output, call.finishReasons));
     }
-    if (event.error !== undefined) failWith(span, event.error);
+    if (event.error !== undefined) failWith(span, event.error, requestErrorTypeOf(event.error));
     this.spans.add(span);
   }
 
