@@ -75,10 +75,10 @@ const mergePrices = (outer: PriceTable | undefined, middle: PriceTable | undefin
  *   `budgets` option, then every inherited one: a call is charged to all.
  * - deadline: the nearer of the inherited deadline and `timeout` from now.
  * - `maxConcurrency`, `failFast`: the option, else the setting (not inherited).
- * - `telemetry`: what the run inherits first, since a nested run's spans
- *   belong in its parent's trace (`nest` passes the span of the step that
- *   runs it); else the option, else the setting. A batch passes none of its
- *   own: its runs take it from their options.
+ * - `telemetry`: for a nested run in a traced parent, the parent's (`nest`
+ *   passes the span of the step that runs it), since a nested run's spans
+ *   belong in its parent's trace; else the option, else the setting, else
+ *   the inherited one (the caller's Effect tracer around `toEffect`).
  *
  * Throws a TypeError naming the bad value when an option is invalid; the caller reports it as a definition error.
  */
@@ -108,10 +108,30 @@ export const envOf = (
       pricing: mergePrices(inherited?.pricing, settings.pricing, options.pricing),
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
-      telemetry: inherited?.telemetry ?? options.telemetry ?? settings.telemetry,
+      telemetry:
+        inherited?.parent !== undefined && inherited.telemetry !== undefined
+          ? inherited.telemetry
+          : (options.telemetry ?? settings.telemetry ?? inherited?.telemetry),
     },
     timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),
     failFast: options.failFast ?? settings.failFast ?? false,
   };
 };
+
+/**
+ * What a top-level run started inside a caller's Effect inherits: nothing
+ * but where its spans go (the caller's tracer, under the caller's span).
+ */
+export const tracedEnv = (telemetry: Telemetry): RunEnv => ({
+  signal: undefined,
+  services: undefined,
+  deadline: undefined,
+  budgets: NO_BUDGETS,
+  limiter: undefined,
+  client: undefined,
+  pricing: undefined,
+  onEvent: undefined,
+  parent: undefined,
+  telemetry,
+});

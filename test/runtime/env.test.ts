@@ -5,6 +5,7 @@ import { envOf, type RunEnv } from "../../src/runtime/env.js";
 import type { RunOptions } from "../../src/runtime/options.js";
 import type { RunSettings } from "../../src/runtime/definition.js";
 import type { Telemetry } from "../../src/runtime/telemetry.js";
+import { RunRecord } from "../../src/runtime/record.js";
 import { useMockOpenAI } from "../agents/helpers.js";
 
 const mock = useMockOpenAI();
@@ -111,11 +112,11 @@ const table: ReadonlyArray<{
     },
   },
   {
-    field: "telemetry (inherited first: a nested run's span opens under its parent's step)",
+    field: "telemetry (of a top-level run: the caller's tracer around toEffect is the inherited one)",
     settings: { telemetry: settingsTelemetry },
     options: { telemetry: optionsTelemetry },
     read: (resolved) => resolved.env.telemetry,
-    expected: { none: undefined, inherited: inheritedTelemetry, all: inheritedTelemetry, "inherited+options": inheritedTelemetry, "settings+options": optionsTelemetry, settings: settingsTelemetry },
+    expected: { none: undefined, inherited: inheritedTelemetry, "inherited+settings": settingsTelemetry, all: optionsTelemetry, settings: settingsTelemetry },
   },
   {
     field: "maxConcurrency (not inherited)",
@@ -154,6 +155,13 @@ describe("a run's environment (envOf, the one place precedence is decided)", () 
       }
     });
   }
+
+  it("keeps a nested run in its traced parent's trace, whatever its own telemetry says", () => {
+    const nested: RunEnv = { ...inherited, parent: { record: new RunRecord(undefined), stepId: "enrich" } };
+    expect(envOf({ telemetry: optionsTelemetry }, { telemetry: settingsTelemetry }, nested).env.telemetry).toBe(inheritedTelemetry);
+    // Under a parent that is not traced, the nested run's own telemetry applies.
+    expect(envOf({}, { telemetry: settingsTelemetry }, { ...nested, telemetry: undefined }).env.telemetry).toBe(settingsTelemetry);
+  });
 
   it("takes the nearer of the inherited deadline and the run's own timeout, and enforces what is left of it", () => {
     const soon = { ...inherited, deadline: performance.now() + 1_000 };

@@ -1,3 +1,7 @@
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import { FetchHttpClient } from "effect/http";
+import { OtlpSerialization, OtlpTracer } from "effect/observability";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -256,13 +260,33 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
 
   it("traces each run of a batch as a trace of its own, and takes telemetry from the pipeline's settings", async () => {
     const telemetry = otlp({ url: receiver.url });
-    const p = pipeline("batched", { telemetry }).step("a", (ctx) => ctx.input as number);
+    const p = pipeline<number>("batched", { telemetry }).step("a", (ctx) => ctx.input);
     await p.runMany([1, 2, 3], { concurrency: 2 });
     await telemetry.close();
     const roots = receiver.spans.filter((span) => span.parentSpanId === undefined);
     expect(roots.map((span) => span.name)).toEqual(["invoke_workflow batched", "invoke_workflow batched", "invoke_workflow batched"]);
     expect(new Set(receiver.spans.map((span) => span.traceId)).size).toBe(3);
     expect(named(receiver.spans, "step a")).toHaveLength(3);
+  });
+
+  it("nests a toEffect run's spans under the caller's span, on the caller's tracer, with no stepgraph setup", async () => {
+    const callerTracing = OtlpTracer.layer({ url: `${receiver.url}/v1/traces`, resource: { serviceName: "caller" } }).pipe(
+      Layer.provide(OtlpSerialization.layerJson),
+      Layer.provide(FetchHttpClient.layer),
+    );
+    const p = pipeline("inside", { client }).step("write", async (ctx) => (await ctx.run(slowWriter, "Summarise.")).output);
+    const program = Effect.withSpan(p.toEffect(undefined), "handle-request");
+    const result = await Effect.runPromise(Effect.provide(program, callerTracing));
+    const caller = one(receiver.spans, "handle-request");
+    const run = one(receiver.spans, "invoke_workflow inside", caller);
+    const step = one(receiver.spans, "step write", run);
+    expect(chats(childrenOf(receiver.spans, step))[0]!.attributes["stepgraph.cost.nano_usd"]).toBe(result.usage.costNanoUsd);
+    expect(new Set(receiver.spans.map((span) => span.traceId)).size).toBe(1);
+    expect(receiver.spans.every((span) => span.serviceName === "caller")).toBe(true);
+    // Outside any span, toEffect traces nothing.
+    const before = receiver.spans.length;
+    await Effect.runPromise(Effect.provide(p.toEffect(undefined), callerTracing));
+    expect(receiver.spans.length).toBe(before);
   });
 
   it("reads the standard OTEL_ variables when given no url, and says what to set when there are none", async () => {
