@@ -258,6 +258,29 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     expect(receiver.bodies.join("\n")).not.toContain(API_KEY);
   });
 
+  it("with flush: true, has sent a run's spans when run resolves; a streamed call and a run's budget are on their spans", async () => {
+    const telemetry = otlp({ url: receiver.url, flush: true });
+    const p = pipeline("streamed", { client, costBudget: 0.01 }).step("write", async (ctx) => {
+      const stream = ctx.stream(slowWriter, "Summarise.");
+      let text = "";
+      for await (const delta of stream) text += delta;
+      return text;
+    });
+    const result = await p.run(undefined, { telemetry });
+    expect(receiver.spans.map((span) => span.name).sort()).toEqual(["chat gpt-4o-mini", "invoke_workflow streamed", "step write"]);
+    const call = one(receiver.spans, "chat gpt-4o-mini");
+    expect(call.attributes).toMatchObject({ "gen_ai.request.stream": true, "gen_ai.response.finish_reasons": ["stop"], "gen_ai.usage.output_tokens": result.usage.outputTokens });
+    const run = one(receiver.spans, "invoke_workflow streamed");
+    expect(run.attributes).toMatchObject({
+      "stepgraph.budget.scope": "run",
+      "stepgraph.budget.limit_nano_usd": 10_000_000,
+      "stepgraph.budget.reserved_nano_usd": 0,
+      "stepgraph.budget.spent_nano_usd": result.usage.costNanoUsd,
+      "stepgraph.cost.nano_usd": result.usage.costNanoUsd,
+    });
+    await telemetry.close();
+  });
+
   it("traces each run of a batch as a trace of its own, and takes telemetry from the pipeline's settings", async () => {
     const telemetry = otlp({ url: receiver.url });
     const p = pipeline<number>("batched", { telemetry }).step("a", (ctx) => ctx.input);
