@@ -9,13 +9,15 @@ import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import * as Layer from "effect/Layer";
+import * as Metric from "effect/Metric";
 import * as Scope from "effect/Scope";
 import * as Tracer from "effect/Tracer";
 import { FetchHttpClient } from "effect/http";
-import { OtlpExporter, OtlpSerialization, OtlpTracer } from "effect/observability";
+import { OtlpExporter, OtlpMetrics, OtlpSerialization, OtlpTracer } from "effect/observability";
 import { toMillis, type DurationInput } from "../graph/duration.js";
 import type { Telemetry } from "../runtime/telemetry.js";
 import { tracerExporter } from "./internal/export.js";
+import { metricRecorder } from "./internal/metrics.js";
 import { traceTelemetry } from "./internal/tree.js";
 
 /** Options of {@link otlp}. */
@@ -45,14 +47,24 @@ export interface OtlpOptions {
   readonly captureContent?: boolean | undefined;
   /** Send a run's spans before its `run` resolves or rejects (the run waits for the collector). Default: batched every `exportInterval`. */
   readonly flush?: boolean | undefined;
-  /** How often batched spans are sent. Default 5 seconds. */
+  /** How often batched spans (and metrics) are sent. Default 5 seconds. */
   readonly exportInterval?: DurationInput | undefined;
+  /**
+   * Also export metrics to the collector's `/v1/metrics`: the GenAI client
+   * histograms `gen_ai.client.token.usage` and `gen_ai.client.operation.duration`,
+   * and `stepgraph.run.duration`, `stepgraph.step.duration` and the counter
+   * `stepgraph.cost.nano_usd`, each with the pipeline name as a dimension.
+   * Off by default.
+   */
+  readonly metrics?: boolean | undefined;
 }
 
 /** The telemetry `otlp()` makes: pass it as `telemetry` to a pipeline, `configure`, `run` or a batch. */
 export interface OtlpTelemetry extends Telemetry {
   /** The traces URL the spans are sent to. */
   readonly url: string;
+  /** The metrics URL, when `metrics: true`. */
+  readonly metricsUrl: string | undefined;
   /** Sends every span not yet sent. */
   flush(): Promise<void>;
   /** Sends what is left and stops the exporter; call it when the process shuts down. */
@@ -75,7 +87,7 @@ const headersFromEnv = (value: string | undefined): Record<string, string> | und
   return headers;
 };
 
-const tracesUrl = (base: string): string => {
+const signalUrl = (base: string, signal: "traces" | "metrics"): string => {
   let url: URL | undefined;
   try {
     url = new URL(base);
@@ -85,21 +97,24 @@ const tracesUrl = (base: string): string => {
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new TypeError(`otlp(): "${base}" is not an http(s) URL. Give the collector's OTLP/HTTP endpoint, such as "http://localhost:4318".`);
   }
-  if (!url.pathname.endsWith("/v1/traces")) url.pathname = `${url.pathname.replace(/\/$/, "")}/v1/traces`;
+  if (url.pathname.endsWith("/v1/traces")) url.pathname = url.pathname.slice(0, -"/v1/traces".length);
+  url.pathname = `${url.pathname.replace(/\/$/, "")}/v1/${signal}`;
   return url.toString();
 };
 
-/** Where the spans go, from the options or the standard environment variables. */
-const endpointOf = (options: OtlpOptions): { readonly url: string; readonly headers: Readonly<Record<string, string>> | undefined } => {
-  if (options.url !== undefined) return { url: tracesUrl(options.url), headers: options.headers };
+/** Where the spans (and metrics) go, from the options or the standard environment variables. */
+const endpointOf = (options: OtlpOptions): { readonly url: string; readonly metricsUrl: string; readonly headers: Readonly<Record<string, string>> | undefined } => {
+  if (options.url !== undefined) return { url: signalUrl(options.url, "traces"), metricsUrl: signalUrl(options.url, "metrics"), headers: options.headers };
   const headers = options.headers ?? headersFromEnv(env("OTEL_EXPORTER_OTLP_TRACES_HEADERS") ?? env("OTEL_EXPORTER_OTLP_HEADERS"));
-  const full = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-  if (full !== undefined) return { url: full, headers };
   const base = env("OTEL_EXPORTER_OTLP_ENDPOINT");
-  if (base !== undefined) return { url: tracesUrl(base), headers };
-  throw new TypeError(
-    "otlp() was given no url, and neither OTEL_EXPORTER_OTLP_TRACES_ENDPOINT nor OTEL_EXPORTER_OTLP_ENDPOINT is set. Pass { url: \"http://localhost:4318\" } or set OTEL_EXPORTER_OTLP_ENDPOINT.",
-  );
+  const url = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? (base === undefined ? undefined : signalUrl(base, "traces"));
+  if (url === undefined) {
+    throw new TypeError(
+      "otlp() was given no url, and neither OTEL_EXPORTER_OTLP_TRACES_ENDPOINT nor OTEL_EXPORTER_OTLP_ENDPOINT is set. Pass { url: \"http://localhost:4318\" } or set OTEL_EXPORTER_OTLP_ENDPOINT.",
+    );
+  }
+  const metricsUrl = env("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") ?? signalUrl(base ?? url, "metrics");
+  return { url, metricsUrl, headers };
 };
 
 /**
@@ -149,15 +164,16 @@ const unrefClock = (): Clock.Clock => {
  * ```
  */
 export const otlp = (options: OtlpOptions = {}): OtlpTelemetry => {
-  const { url, headers } = endpointOf(options);
+  const { url, metricsUrl, headers } = endpointOf(options);
   const serviceName = options.serviceName ?? env("OTEL_SERVICE_NAME") ?? "unknown_service:node";
-  const exportInterval = options.exportInterval === undefined ? 5_000 : toMillis(options.exportInterval, "otlp() exportInterval");
-  const layer = OtlpTracer.layer({
-    url,
-    headers,
-    exportInterval: Duration.millis(exportInterval),
-    resource: { serviceName, serviceVersion: options.serviceVersion, attributes: { ...options.resourceAttributes } },
-  }).pipe(
+  const exportInterval = Duration.millis(options.exportInterval === undefined ? 5_000 : toMillis(options.exportInterval, "otlp() exportInterval"));
+  const resource = { serviceName, serviceVersion: options.serviceVersion, attributes: { ...options.resourceAttributes } };
+  const registry: Metric.MetricRegistry = new Map();
+  const tracing = OtlpTracer.layer({ url, headers, exportInterval, resource });
+  const signals = options.metrics === true
+    ? Layer.merge(tracing, OtlpMetrics.layer({ url: metricsUrl, headers, exportInterval, resource }).pipe(Layer.provide(Layer.succeed(Metric.MetricRegistry, registry))))
+    : tracing;
+  const layer = signals.pipe(
     Layer.provide(options.encoding === "protobuf" ? OtlpSerialization.layerProtobuf : OtlpSerialization.layerJson),
     Layer.provide(FetchHttpClient.layer),
     Layer.provide(Layer.succeed(Clock.Clock, unrefClock())),
@@ -172,11 +188,14 @@ export const otlp = (options: OtlpOptions = {}): OtlpTelemetry => {
     exporter: tracerExporter(tracer, flush),
     captureContent: options.captureContent ?? false,
     flush: options.flush ?? false,
+    metrics: options.metrics === true ? metricRecorder(registry) : undefined,
   });
   return {
     url,
+    metricsUrl: options.metrics === true ? metricsUrl : undefined,
     startRun: (start) => telemetry.startRun(start),
     flush,
-    close: () => (closed ??= Effect.runPromise(Effect.andThen(flusher.flush, Scope.close(scope, Exit.void)))),
+    // Closing the scope sends what is left (each exporter's finalizer) and stops the batching timers.
+    close: () => (closed ??= Effect.runPromise(Scope.close(scope, Exit.void))),
   };
 };

@@ -231,6 +231,12 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     await telemetry.close();
     expect(receiver.bodies).toEqual([]);
     expect(server.requests.length).toBeGreaterThan(0);
+    // Without metrics: true, no metrics either, for a traced run.
+    const traced = otlp({ url: receiver.url });
+    await plain.run(undefined, { telemetry: traced });
+    await traced.close();
+    expect(receiver.points).toEqual([]);
+    expect(receiver.spans.length).toBe(3);
   });
 
   it("puts prompts, replies and tool arguments on the spans with captureContent: true, and never the API key", async () => {
@@ -279,6 +285,29 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
       "stepgraph.cost.nano_usd": result.usage.costNanoUsd,
     });
     await telemetry.close();
+  });
+
+  it("exports the GenAI client metrics and stepgraph's run, step and cost metrics with metrics: true, by pipeline", async () => {
+    const telemetry = otlp({ url: receiver.url, metrics: true });
+    expect(telemetry.metricsUrl).toBe(`${receiver.url}/v1/metrics`);
+    const result = await documentPipeline.run({ document: DOCUMENT }, { client, telemetry });
+    await telemetry.close();
+    // Cumulative temporality: the last export holds the totals.
+    const last = Math.max(...receiver.points.map((point) => point.request));
+    const points = receiver.points.filter((point) => point.request === last);
+    const tokenPoints = points.filter((point) => point.metric === "gen_ai.client.token.usage");
+    const tokensOf = (type: string) => tokenPoints.filter((point) => point.attributes["gen_ai.token.type"] === type).reduce((total, point) => total + point.sum!, 0);
+    expect(tokensOf("input")).toBe(result.usage.inputTokens);
+    expect(tokensOf("output")).toBe(result.usage.outputTokens);
+    expect(tokenPoints.every((point) => point.attributes["stepgraph.pipeline.name"] === "document_report" && point.attributes["gen_ai.request.model"] === "gpt-4o-mini")).toBe(true);
+    const requests = points.filter((point) => point.metric === "gen_ai.client.operation.duration");
+    expect(requests.reduce((total, point) => total + point.count!, 0)).toBe(result.usage.calls);
+    const runs = points.filter((point) => point.metric === "stepgraph.run.duration");
+    expect(runs.map((point) => [point.attributes["stepgraph.pipeline.name"], point.attributes["stepgraph.run.status"], point.count])).toEqual([["document_report", "completed", 1]]);
+    const steps = points.filter((point) => point.metric === "stepgraph.step.duration").map((point) => point.attributes["stepgraph.step.id"]);
+    expect(steps.sort()).toEqual(["classify", "extract", "lookupEntities", "lookupMarket", "report"]);
+    const cost = points.filter((point) => point.metric === "stepgraph.cost.nano_usd").reduce((total, point) => total + point.value!, 0);
+    expect(cost).toBe(result.usage.costNanoUsd);
   });
 
   it("traces each run of a batch as a trace of its own, and takes telemetry from the pipeline's settings", async () => {

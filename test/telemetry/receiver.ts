@@ -21,7 +21,20 @@ export interface ReceivedSpan {
   readonly serviceName: string | undefined;
 }
 
+/** One data point of a received metric (histogram or sum), with plain attributes. */
+export interface ReceivedPoint {
+  /** Which export request brought it (metrics are cumulative: the last request has the totals). */
+  readonly request: number;
+  readonly metric: string;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** A histogram's count and sum, or a sum's value. */
+  readonly count: number | undefined;
+  readonly sum: number | undefined;
+  readonly value: number | undefined;
+}
+
 export interface Receiver {
+  readonly points: ReceivedPoint[];
   /** The base endpoint, as `otlp({ url })` takes it. */
   readonly url: string;
   readonly spans: ReceivedSpan[];
@@ -55,6 +68,7 @@ export const startReceiver = async (): Promise<Receiver> => {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
   const headers: IncomingHttpHeaders[] = [];
+  const points: ReceivedPoint[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -84,6 +98,26 @@ export const startReceiver = async (): Promise<Receiver> => {
           }
         }
       }
+      if (request.url === "/v1/metrics" && request.headers["content-type"]?.includes("json")) {
+        const data = JSON.parse(body) as { resourceMetrics: ReadonlyArray<any> };
+        for (const resourceMetric of data.resourceMetrics) {
+          for (const scopeMetric of resourceMetric.scopeMetrics) {
+            for (const metric of scopeMetric.metrics) {
+              const dataPoints = metric.histogram?.dataPoints ?? metric.sum?.dataPoints ?? metric.gauge?.dataPoints ?? [];
+              for (const point of dataPoints) {
+                points.push({
+                  request: bodies.length,
+                  metric: metric.name,
+                  attributes: attributesOf(point.attributes),
+                  count: point.count === undefined ? undefined : Number(point.count),
+                  sum: point.sum === undefined ? undefined : Number(point.sum),
+                  value: point.asInt !== undefined ? Number(point.asInt) : point.asDouble,
+                });
+              }
+            }
+          }
+        }
+      }
       response.writeHead(200, { "content-type": "application/json" });
       response.end("{}");
     });
@@ -93,6 +127,7 @@ export const startReceiver = async (): Promise<Receiver> => {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    points,
     bodies,
     headers,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

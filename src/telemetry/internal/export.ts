@@ -8,7 +8,7 @@ import * as Context from "effect/Context";
 import * as Exit from "effect/Exit";
 import * as Option from "effect/Option";
 import type * as Tracer from "effect/Tracer";
-import type { NodeExporter, SpanNode } from "./tree.js";
+import type { NodeExporter, SpanNode } from "./span-node.js";
 
 const nanos = (epochMs: number): bigint => BigInt(Math.round(epochMs * 1e6));
 

@@ -12,33 +12,7 @@ import type { PipelineEvent } from "../../runtime/events.js";
 import type { EventDetail, ModelCallDetail, RunEnd, RunSpan, RunStart, Telemetry, ToolCallInfo } from "../../runtime/telemetry.js";
 import { ERROR_TYPE, errorTypeOf, GenAI, PROVIDER, requestErrorTypeOf, Stepgraph } from "./attributes.js";
 import { inputMessages, outputMessages, toContent } from "./content.js";
-
-/** An attribute value as OTLP carries it. */
-export type AttributeValue = string | number | boolean | ReadonlyArray<string>;
-
-/** One span, before it is exported. */
-export interface SpanNode {
-  readonly role: "run" | "step" | "chat" | "tool";
-  readonly name: string;
-  readonly parent: SpanNode | undefined;
-  /** Epoch milliseconds. */
-  readonly start: number;
-  end: number | undefined;
-  readonly attributes: Map<string, AttributeValue>;
-  /** Why the span failed, when it did; its status is then an error. */
-  error: { readonly type: string; readonly cause: unknown } | undefined;
-  /** A model call's own usage; the totals of other spans are summed from these. */
-  readonly usage: { readonly input: number; readonly cached: number; readonly output: number; readonly cost: number | null } | undefined;
-  readonly children: SpanNode[];
-}
-
-/** Where a finished tree goes: the OTLP tracer, or any Effect tracer. */
-export interface NodeExporter {
-  /** Exports a span whose parent (if any) was exported before it. */
-  export(node: SpanNode): void;
-  /** Sends what was exported; resolves when the collector has it (or gave up). */
-  flush(): Promise<void>;
-}
+import type { MetricRecorder, NodeExporter, SpanNode } from "./span-node.js";
 
 /** How a trace is exported. */
 export interface TraceOptions {
@@ -46,6 +20,8 @@ export interface TraceOptions {
   readonly captureContent: boolean;
   /** Flush after each top-level run, and make the run wait for it. */
   readonly flush: boolean;
+  /** Where the metrics of each finished trace go, when metrics are on. */
+  readonly metrics?: MetricRecorder | undefined;
 }
 
 const node = (
@@ -70,6 +46,7 @@ class Tree {
     if (this.exported) {
       writeTotals(span);
       this.options.exporter.export(span);
+      this.options.metrics?.record(span);
     }
   }
 
@@ -82,6 +59,7 @@ class Tree {
       for (const child of span.children) visit(child);
     };
     visit(this.root);
+    this.options.metrics?.record(this.root);
     return this.options.flush ? this.options.exporter.flush() : undefined;
   }
 }
