@@ -76,7 +76,8 @@ const writeTotals = (span: SpanNode): { input: number; cached: number; output: n
     total.cost = total.cost === null || sum.cost === null ? null : total.cost + sum.cost;
     total.calls += sum.calls;
   }
-  if (span.role === "run" || span.role === "step") {
+  // A run always says what it spent; a step only when it called a model (most plain steps did not: nothing to add up).
+  if (span.role === "run" || (span.role === "step" && total.calls > 0)) {
     const attributes = span.attributes;
     attributes.set(Stepgraph.inputTokens, total.input);
     attributes.set(Stepgraph.cachedInputTokens, total.cached);
