@@ -25,10 +25,16 @@ export class RunRecord {
     private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
     telemetry?: { readonly telemetry: Telemetry; readonly pipeline: string; readonly kind: "pipeline" | "router" } | undefined,
   ) {
-    this.span =
-      telemetry === undefined
-        ? undefined
-        : telemetry.telemetry.startRun({ pipeline: telemetry.pipeline, kind: telemetry.kind, origin: performance.timeOrigin + this.origin });
+    this.span = telemetry === undefined ? undefined : this.open(telemetry.telemetry, telemetry.pipeline, telemetry.kind);
+  }
+
+  /** Opens the run's span; a telemetry that throws leaves the run untraced rather than failing it. */
+  private open(telemetry: Telemetry, pipeline: string, kind: "pipeline" | "router"): RunSpan | undefined {
+    try {
+      return telemetry.startRun({ pipeline, kind, origin: performance.timeOrigin + this.origin });
+    } catch {
+      return undefined;
+    }
   }
 
   /** Milliseconds since the run started. */

@@ -312,6 +312,18 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     expect(cost).toBe(result.usage.costNanoUsd);
   });
 
+  it("never fails a run for the telemetry's sake: a collector that is down, a telemetry that throws", async () => {
+    const down = await startReceiver();
+    await down.close(); // nothing listens on its port any more
+    const telemetry = otlp({ url: down.url });
+    const p = pipeline("resilient", { client }).step("write", async (ctx) => (await ctx.run(slowWriter, "Summarise.")).output);
+    expect((await p.run(undefined, { telemetry })).status).toBe("completed");
+    await telemetry.close();
+    const broken = { startRun: () => { throw new Error("tracer bug"); } };
+    expect((await p.run(undefined, { telemetry: broken })).status).toBe("completed");
+    expect((await Effect.runPromise(p.toEffect(undefined, { telemetry: broken }))).status).toBe("completed");
+  });
+
   it("traces each run of a batch as a trace of its own, and takes telemetry from the pipeline's settings", async () => {
     const telemetry = otlp({ url: receiver.url });
     const p = pipeline<number>("batched", { telemetry }).step("a", (ctx) => ctx.input);
