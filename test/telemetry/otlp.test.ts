@@ -99,7 +99,10 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
       () => undefined,
       (rejected: unknown) => rejected,
     );
+    // flush: true: sent before the run rejected.
+    const sentBeforeClose = receiver.spans.length;
     await telemetry.close();
+    expect(sentBeforeClose).toBe(receiver.spans.length);
     expect(error).toBeInstanceOf(StepExecutionError);
     const usage = (error as StepExecutionError).partial.usage;
     const spans = receiver.spans;
@@ -322,6 +325,34 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     const broken = { startRun: () => { throw new Error("tracer bug"); } };
     expect((await p.run(undefined, { telemetry: broken })).status).toBe("completed");
     expect((await Effect.runPromise(p.toEffect(undefined, { telemetry: broken }))).status).toBe("completed");
+  });
+
+  it("marks skipped steps and a run stopped early, and ends attempts a failFast run interrupted", async () => {
+    const telemetry = otlp({ url: receiver.url });
+    const stopping = pipeline<{ ask: boolean }>("stopping")
+      .step("check", (ctx) => (ctx.input.ask ? ctx.stop({ missing: ["email"] }) : "ok"))
+      .step("never", { after: ["check"], when: () => false }, () => 1)
+      .step("later", { after: ["check"] }, () => 2);
+    await stopping.run({ ask: true }, { telemetry });
+    await stopping.run({ ask: false }, { telemetry });
+    const failing = pipeline("fail_fast", { failFast: true })
+      .step("slow", (ctx) => new Promise((resolve) => setTimeout(resolve, 5_000)).then(() => ctx.stepId))
+      .step("broken", async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("boom");
+      });
+    await expect(failing.run(undefined, { telemetry })).rejects.toBeInstanceOf(StepExecutionError);
+    await telemetry.close();
+    const [stopped, completed] = named(receiver.spans, "invoke_workflow stopping");
+    const outcomesOf = (run: ReceivedSpan) =>
+      Object.fromEntries(childrenOf(receiver.spans, run).map((span) => [span.attributes["stepgraph.step.id"], [span.attributes["stepgraph.step.outcome"], span.attributes["stepgraph.step.skip_reason"]]]));
+    expect(stopped!.attributes["stepgraph.run.status"]).toBe("stopped");
+    expect(outcomesOf(stopped!)).toEqual({ check: ["stopped", undefined], never: ["skipped", "run-stopped"], later: ["skipped", "run-stopped"] });
+    expect(completed!.attributes["stepgraph.run.status"]).toBe("completed");
+    expect(outcomesOf(completed!)).toEqual({ check: ["success", undefined], never: ["skipped", "condition-false"], later: ["success", undefined] });
+    const failed = one(receiver.spans, "invoke_workflow fail_fast");
+    expect(outcomesOf(failed)).toEqual({ slow: ["interrupted", undefined], broken: ["failure", undefined] });
+    expect(failed.end - failed.start < 4_000_000_000n).toBe(true);
   });
 
   it("traces each run of a batch as a trace of its own, and takes telemetry from the pipeline's settings", async () => {
