@@ -113,7 +113,8 @@ export const envOf = (
           ? inherited.telemetry
           : (options.telemetry ?? settings.telemetry ?? inherited?.telemetry),
     },
-    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
+    // The run's own timeout exactly when it is the nearer deadline ((now + t) - now need not be t in floating point).
+    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline === now + timeout ? timeout : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),
     failFast: options.failFast ?? settings.failFast ?? false,
   };

@@ -19,8 +19,8 @@ import type { RunUsage } from "./usage.js";
 
 /** Where a run's spans go: made by `otlp()` from `stepgraph/telemetry`. */
 export interface Telemetry {
-  /** Opens the span of a run that is not nested in another (or whose parent is not traced). */
-  startRun(run: RunStart): RunSpan;
+  /** Opens the span of a run that is not nested in another (or whose parent is not traced); `undefined` leaves the run untraced (not sampled). */
+  startRun(run: RunStart): RunSpan | undefined;
 }
 
 /** What a run is, as it starts. */
@@ -93,3 +93,6 @@ export interface RunSpan {
   /** Ends the run's span; a promise when the spans are being flushed and the run should wait for them. */
   end(end: RunEnd): Promise<void> | undefined;
 }
+
+/** The telemetry of a run nested in a run that has telemetry but no span (not sampled): it is not traced either. */
+export const UNTRACED: Telemetry = { startRun: () => undefined };

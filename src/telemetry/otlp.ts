@@ -45,6 +45,12 @@ export interface OtlpOptions {
    * they may hold personal data.
    */
   readonly captureContent?: boolean | undefined;
+  /**
+   * The share of top-level runs traced, from 0 to 1 (default 1: every run).
+   * A run not sampled costs next to nothing, and the runs nested in it are
+   * not traced either; metrics count sampled runs only.
+   */
+  readonly sampleRate?: number | undefined;
   /** Send a run's spans before its `run` resolves or rejects (the run waits for the collector). Default: batched every `exportInterval`. */
   readonly flush?: boolean | undefined;
   /** How often batched spans (and metrics) are sent. Default 5 seconds. */
@@ -165,6 +171,8 @@ const unrefClock = (): Clock.Clock => {
  */
 export const otlp = (options: OtlpOptions = {}): OtlpTelemetry => {
   const { url, metricsUrl, headers } = endpointOf(options);
+  const sampleRate = options.sampleRate ?? 1;
+  if (!(sampleRate >= 0 && sampleRate <= 1)) throw new TypeError(`otlp(): sampleRate must be a number from 0 to 1, got ${String(options.sampleRate)}.`);
   const serviceName = options.serviceName ?? env("OTEL_SERVICE_NAME") ?? "unknown_service:node";
   const exportInterval = Duration.millis(options.exportInterval === undefined ? 5_000 : toMillis(options.exportInterval, "otlp() exportInterval"));
   const resource = { serviceName, serviceVersion: options.serviceVersion, attributes: { ...options.resourceAttributes } };
@@ -193,7 +201,7 @@ export const otlp = (options: OtlpOptions = {}): OtlpTelemetry => {
   return {
     url,
     metricsUrl: options.metrics === true ? metricsUrl : undefined,
-    startRun: (start) => telemetry.startRun(start),
+    startRun: (start) => (sampleRate === 1 || Math.random() < sampleRate ? telemetry.startRun(start) : undefined),
     flush,
     // Closing the scope sends what is left (each exporter's finalizer) and stops the batching timers.
     close: () => (closed ??= Effect.runPromise(Scope.close(scope, Exit.void))),

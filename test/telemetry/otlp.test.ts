@@ -355,6 +355,26 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     expect(failed.end - failed.start < 4_000_000_000n).toBe(true);
   });
 
+  it("traces the share of runs sampleRate says, and nothing of a run not sampled, nested runs included", async () => {
+    expect(() => otlp({ url: receiver.url, sampleRate: 1.5 })).toThrow("otlp(): sampleRate must be a number from 0 to 1, got 1.5.");
+    const never = otlp({ url: receiver.url, sampleRate: 0 });
+    // The sub-pipeline has telemetry of its own: under a parent not sampled it is not traced either.
+    const inner = pipeline("inner", { telemetry: never }).step("a", () => 1);
+    const outer = pipeline("outer", { telemetry: never }).step("sub", inner.asStep());
+    await outer.runMany(Array.from({ length: 20 }, () => undefined));
+    await never.close();
+    expect(receiver.bodies).toEqual([]);
+    const half = otlp({ url: receiver.url, sampleRate: 0.5 });
+    await outer.runMany(Array.from({ length: 200 }, () => undefined), { telemetry: half });
+    await half.close();
+    const roots = receiver.spans.filter((span) => span.parentSpanId === undefined);
+    expect(roots.every((span) => span.name === "invoke_workflow outer")).toBe(true);
+    expect(roots.length).toBeGreaterThan(60);
+    expect(roots.length).toBeLessThan(140);
+    // Every sampled run is whole: its step and its nested run.
+    expect(named(receiver.spans, "invoke_workflow inner")).toHaveLength(roots.length);
+  });
+
   it("traces each run of a batch as a trace of its own, and takes telemetry from the pipeline's settings", async () => {
     const telemetry = otlp({ url: receiver.url });
     const p = pipeline<number>("batched", { telemetry }).step("a", (ctx) => ctx.input);
