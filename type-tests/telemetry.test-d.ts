@@ -8,7 +8,7 @@ import { expectAssignable, expectError, expectNotAssignable, expectType } from "
 import { pipeline, router, type RunOptions } from "../src/index.js";
 import { fromTracer, otlp, type OtlpTelemetry, type Telemetry } from "../src/telemetry/index.js";
 
-const telemetry = otlp({ url: "http://localhost:4318", serviceName: "svc", captureContent: false, flush: true, encoding: "protobuf" });
+const telemetry = otlp({ url: "http://localhost:4318", serviceName: "svc", captureContent: false, flush: true, encoding: "protobuf", sampleRate: 0.1, metrics: true });
 expectType<OtlpTelemetry>(telemetry);
 expectType<Promise<void>>(telemetry.flush());
 expectType<Promise<void>>(telemetry.close());
