@@ -3,7 +3,12 @@ import { defineConfig } from "tsup";
 // `npm run build` runs scripts/fix-cjs-declarations.mjs after tsup: see there.
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts", "durable/index": "src/durable/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      "testing/index": "src/testing/index.ts",
+      "durable/index": "src/durable/index.ts",
+      "telemetry/index": "src/telemetry/index.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

@@ -57,6 +57,7 @@ export const LAYERS = [
 export const PACKAGE_ENTRY_POINTS = {
   stepgraph: "src/index.ts",
   "stepgraph/testing": "src/testing/index.ts",
+  "stepgraph/telemetry": "src/telemetry/index.ts",
 };
 
 /** The folders that are walked (relative to the root). */

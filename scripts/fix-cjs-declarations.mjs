@@ -2,7 +2,8 @@
 // imports of ES-module-only packages so that CommonJS TypeScript projects
 // type-check them (see below). tsup writes declaration files in a worker of
 // its own, so this is a step of the build rather than a tsup hook.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * Dependencies published as ES modules only. The CommonJS build `require()`s
@@ -12,7 +13,18 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
  */
 const esmOnly = ["effect"];
 
-const cjsDeclarations = ["dist/index.d.cts", "dist/testing/index.d.cts"];
+/**
+ * Every CommonJS declaration file of the build: the entry points' and the
+ * chunks tsup shares between them (named with a hash, such as
+ * `dist/telemetry-<hash>.d.cts`, which holds the types both `stepgraph` and
+ * `stepgraph/telemetry` use).
+ */
+const cjsDeclarations = (directory = "dist") =>
+  existsSync(directory)
+    ? readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? cjsDeclarations(join(directory, entry.name)) : entry.name.endsWith(".d.cts") ? [join(directory, entry.name)] : [],
+      )
+    : [];
 
 /**
  * Rewrites the CommonJS declarations' imports of ES-module-only packages as
@@ -22,15 +34,21 @@ const cjsDeclarations = ["dist/index.d.cts", "dist/testing/index.d.cts"];
  */
 const fixCjsDeclarations = () => {
   const esmOnlySpecifier = (specifier) => esmOnly.some((name) => specifier === name || specifier.startsWith(`${name}/`));
-  for (const file of cjsDeclarations) {
+  for (const file of cjsDeclarations()) {
     if (!existsSync(file)) continue;
     const source = readFileSync(file, "utf8");
-    const fixed = source.replace(
-      /^import (?!type )(.+?) from '([^']+)';$/gm,
-      (line, clause, specifier) =>
-        esmOnlySpecifier(specifier) ? `import type ${clause} from '${specifier}' with { "resolution-mode": "import" };` : line,
-    );
-    const left = [...fixed.matchAll(/(?:from |import\()\s*['"]([^'"]+)['"](?![^\n]*resolution-mode)/g)]
+    const fixed = source
+      .replace(
+        /^import (?!type )(.+?) from '([^']+)';$/gm,
+        (line, clause, specifier) =>
+          esmOnlySpecifier(specifier) ? `import type ${clause} from '${specifier}' with { "resolution-mode": "import" };` : line,
+      )
+      // tsup keeps a chunk's imports in the files that import the chunk as bare `import 'effect/…';`; a declaration
+      // file imports nothing by them (no names, and effect augments no module), so they go.
+      .replace(/^import '([^']+)';\n/gm, (line, specifier) => (esmOnlySpecifier(specifier) ? "" : line));
+    // TSDoc examples (` * import { Effect } from "effect";`) are comments, not imports.
+    const code = fixed.replace(/^\s*\*.*$/gm, "");
+    const left = [...code.matchAll(/(?:from |import\()\s*['"]([^'"]+)['"](?![^\n]*resolution-mode)/g)]
       .map((match) => match[1])
       .filter(esmOnlySpecifier);
     if (left.length > 0) {

@@ -55,6 +55,16 @@ export class BudgetScope {
     return nanoToUsd(this.spent);
   }
 
+  /** Settled spend, in nano-dollars (read by the run's span). */
+  get spentNanoUsd(): number {
+    return this.spent;
+  }
+
+  /** What requests in flight hold, in nano-dollars (read by the run's span). */
+  get reservedNanoUsd(): number {
+    return this.reserved;
+  }
+
   /** Whether `nano` more can be reserved. */
   fits(nano: number): boolean {
     return this.breach === undefined && this.spent + this.reserved + nano <= this.limitNanoUsd;

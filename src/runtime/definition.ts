@@ -7,6 +7,7 @@ import type { PriceTable } from "./prices.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { NodeKind } from "../graph/graph.js";
 import type { StepConfig } from "./config.js";
+import type { Telemetry } from "./telemetry.js";
 
 /** The context a step function receives at run time, before the builder's types narrow it. */
 export interface RuntimeStepContext {
@@ -46,6 +47,12 @@ export interface RunSettings {
   readonly client?: OpenAI | undefined;
   /** Model prices (USD per million tokens) that override or extend the built-in table. */
   readonly pricing?: PriceTable | undefined;
+  /**
+   * Where the run's spans go: `otlp({ url })` from `stepgraph/telemetry`.
+   * Nothing is traced without it; a run nested in a traced run is traced in
+   * its parent's trace.
+   */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 /** Everything the builder recorded about a pipeline. */

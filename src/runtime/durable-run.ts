@@ -4,7 +4,7 @@
  * the run inherits, so its steps (and nested runs) go through it.
  */
 import * as Effect from "effect/Effect";
-import type { RunEnv } from "./env.js";
+import { emptyEnv, type RunEnv } from "./env.js";
 import { PipelineDefinitionError } from "./errors.js";
 import type { StepJournal } from "./journal.js";
 import type { Flow } from "./flow.js";
@@ -13,9 +13,7 @@ import type { UntypedResult } from "./result.js";
 
 /** A run's inherited environment with `journal` as the journal its steps go through. */
 const withJournal = (inherited: RunEnv | undefined, journal: StepJournal): RunEnv =>
-  inherited === undefined
-    ? { signal: undefined, services: undefined, deadline: undefined, budgets: [], limiter: undefined, client: undefined, pricing: undefined, onEvent: undefined, parent: undefined, journal }
-    : { ...inherited, journal };
+  ({ ...(inherited ?? emptyEnv), journal });
 
 /** What is wrong with a `durable` option from untyped code, if anything. */
 const durableProblem = (durable: unknown): string | undefined => {

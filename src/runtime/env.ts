@@ -19,6 +19,7 @@ import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { PriceTable } from "./prices.js";
 import { limiterOf, type RateLimiter } from "./rate-limit.js";
+import type { Telemetry } from "./telemetry.js";
 
 /** The run and step a nested run belongs to. */
 export interface ParentLink {
@@ -45,6 +46,8 @@ export interface RunEnv {
   readonly parent: ParentLink | undefined;
   /** The journal of the durable run this run is nested in, scoped to the step it runs in (see runtime/journal.ts). */
   readonly journal: StepJournal | undefined;
+  /** Where the run's span opens: the span of the step around it for a nested run, else the run's `telemetry`. */
+  readonly telemetry: Telemetry | undefined;
 }
 
 /** What {@link envOf} decides for one run: its environment, and the limits the run enforces itself. */
@@ -75,6 +78,10 @@ const mergePrices = (outer: PriceTable | undefined, middle: PriceTable | undefin
  *   `budgets` option, then every inherited one: a call is charged to all.
  * - deadline: the nearer of the inherited deadline and `timeout` from now.
  * - `maxConcurrency`, `failFast`: the option, else the setting (not inherited).
+ * - `telemetry`: for a nested run in a traced parent, the parent's (`nest`
+ *   passes the span of the step that runs it), since a nested run's spans
+ *   belong in its parent's trace; else the option, else the setting, else
+ *   the inherited one (the caller's Effect tracer around `toEffect`).
  *
  * Throws a TypeError naming the bad value when an option is invalid; the caller reports it as a definition error.
  */
@@ -105,9 +112,35 @@ export const envOf = (
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
       journal: inherited?.journal,
+      telemetry:
+        inherited?.parent !== undefined && inherited.telemetry !== undefined
+          ? inherited.telemetry
+          : (options.telemetry ?? settings.telemetry ?? inherited?.telemetry),
     },
-    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
+    // The run's own timeout exactly when it is the nearer deadline ((now + t) - now need not be t in floating point).
+    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline === now + timeout ? timeout : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),
     failFast: options.failFast ?? settings.failFast ?? false,
   };
 };
+
+/** What a run inherits when nothing is around it: the base the helpers below build on. */
+export const emptyEnv: RunEnv = {
+  signal: undefined,
+  services: undefined,
+  deadline: undefined,
+  budgets: NO_BUDGETS,
+  limiter: undefined,
+  client: undefined,
+  pricing: undefined,
+  onEvent: undefined,
+  parent: undefined,
+  journal: undefined,
+  telemetry: undefined,
+};
+
+/**
+ * What a top-level run started inside a caller's Effect inherits: nothing
+ * but where its spans go (the caller's tracer, under the caller's span).
+ */
+export const tracedEnv = (telemetry: Telemetry): RunEnv => ({ ...emptyEnv, telemetry });

@@ -9,6 +9,7 @@ import type OpenAI from "openai";
 import type { BudgetScope } from "./budget.js";
 import type { ModelCallEvent } from "./events.js";
 import type { PriceTable } from "./prices.js";
+import type { ModelCallDetail, ToolCallInfo } from "./telemetry.js";
 import type { UsageRecord } from "./usage.js";
 
 /** The runtime's side of a model call. */
@@ -27,8 +28,14 @@ export interface ModelCallHost {
   now(): number;
   /** Records a billed call in the run's ledger. */
   record(record: Omit<UsageRecord, "stepId">): void;
-  /** Emits a model-call event to the trace and `onEvent`. */
-  emit(event: Omit<ModelCallEvent, "stepId" | "at" | "type">): void;
+  /** Emits a model-call event to the trace and `onEvent`; `detail` goes to the run's span only. */
+  emit(event: Omit<ModelCallEvent, "stepId" | "at" | "type">, detail?: ModelCallDetail): void;
+  /** Whether the run is traced: a caller need not gather a call's details otherwise. */
+  readonly traced: boolean;
+  /** Whether prompts, replies and tool arguments may go on the run's spans (`captureContent`). */
+  readonly captureContent: boolean;
+  /** Reports a tool call to the run's span. */
+  tool(call: ToolCallInfo): void;
 }
 
 /** The key under which a model caller carries its calls. */

@@ -18,6 +18,7 @@ import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { UntypedResult } from "./result.js";
 import { runToPromise } from "./run.js";
+import { UNTRACED } from "./telemetry.js";
 
 /** The separator between a step's id and its nested run's step ids in the parent's trace. */
 export const NESTED_ID_SEPARATOR = "/";
@@ -45,8 +46,11 @@ export const nest = (
   const inherited: RunEnv = {
     ...parent,
     // Events are forwarded as they happen, so the child's "now" is the parent's.
-    onEvent: (event) => record.emit(rebased(event, prefix, record.now() - event.at)),
+    // The child's own span has seen the event already: the parent's trace gets it, not the parent's span.
+    onEvent: (event) => record.forward(rebased(event, prefix, record.now() - event.at)),
     parent: { record, stepId },
+    // Under a parent with telemetry but no span (not sampled), the child is not traced either.
+    telemetry: record.span?.child(stepId) ?? (parent.telemetry === undefined ? undefined : UNTRACED),
   };
   return Effect.tapError(
     Effect.tap(child.run(input, options, inherited), (result) => Effect.sync(() => record.ledger.recordNested(stepId, result.usage))),

@@ -2,10 +2,14 @@
  * A run's report as it is written: the trace (every event, in order, also
  * handed to `onEvent`), the usage ledger and the run's clock. Every event of
  * a run, whatever emits it (the step bookkeeping, a model call, a nested
- * run), goes through {@link RunRecord.emit}: trace, `onEvent` and anything
- * built on them see the same events.
+ * run), goes through {@link RunRecord.emit}: trace, `onEvent` and the run's
+ * span (when it is traced, see runtime/telemetry.ts) see the same events.
  */
+import * as Cause from "effect/Cause";
+import * as Exit from "effect/Exit";
+import type { BudgetScope } from "./budget.js";
 import type { PipelineEvent } from "./events.js";
+import type { EventDetail, RunSpan, Telemetry, ToolCallInfo } from "./telemetry.js";
 import { UsageLedger } from "./usage.js";
 
 export class RunRecord {
@@ -14,16 +18,44 @@ export class RunRecord {
   /** Epoch milliseconds at which the run started. */
   readonly startedAt = Date.now();
   private readonly origin = performance.now();
+  /** The run's span, when its telemetry is on. */
+  readonly span: RunSpan | undefined;
 
-  constructor(private readonly onEvent: ((event: PipelineEvent) => void) | undefined) {}
+  constructor(
+    private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
+    telemetry?: { readonly telemetry: Telemetry; readonly pipeline: string; readonly kind: "pipeline" | "router" } | undefined,
+  ) {
+    this.span = telemetry === undefined ? undefined : this.open(telemetry.telemetry, telemetry.pipeline, telemetry.kind);
+  }
+
+  /** Opens the run's span; a telemetry that throws leaves the run untraced rather than failing it. */
+  private open(telemetry: Telemetry, pipeline: string, kind: "pipeline" | "router"): RunSpan | undefined {
+    try {
+      return telemetry.startRun({ pipeline, kind, origin: performance.timeOrigin + this.origin });
+    } catch {
+      return undefined;
+    }
+  }
 
   /** Milliseconds since the run started. */
   now(): number {
     return performance.now() - this.origin;
   }
 
-  /** Appends an event to the trace and hands it to `onEvent`; a throwing listener cannot break the run. */
-  emit(event: PipelineEvent): void {
+  /** Appends an event to the trace, hands it to `onEvent` and the run's span; a throwing listener cannot break the run. */
+  emit(event: PipelineEvent, detail?: EventDetail): void {
+    this.forward(event);
+    if (this.span !== undefined) {
+      try {
+        this.span.event(event, detail);
+      } catch {
+        // Telemetry must not change the run's outcome either.
+      }
+    }
+  }
+
+  /** Appends a nested run's event (already given to that run's own span) to the trace and `onEvent`. */
+  forward(event: PipelineEvent): void {
     this.trace.push(event);
     if (this.onEvent !== undefined) {
       try {
@@ -31,6 +63,32 @@ export class RunRecord {
       } catch {
         // A listener's bug must not change the run's outcome.
       }
+    }
+  }
+
+  /** Reports a tool call of step `stepId`'s attempt to the run's span. */
+  tool(stepId: string, attempt: number, call: ToolCallInfo): void {
+    try {
+      this.span?.tool(stepId, attempt, call);
+    } catch {
+      // As for events.
+    }
+  }
+
+  /**
+   * Ends the run's span with the run's exit; returns a promise when the run
+   * should wait for its spans to be flushed. Nothing to do for a run without telemetry.
+   */
+  finish(exit: Exit.Exit<{ readonly status: "completed" | "stopped" }, unknown>, budgets: ReadonlyArray<BudgetScope>): Promise<void> | undefined {
+    const span = this.span;
+    if (span === undefined) return undefined;
+    try {
+      const usage = this.ledger.snapshot();
+      return Exit.isSuccess(exit)
+        ? span.end({ status: exit.value.status, usage, budgets })
+        : span.end({ status: "failed", usage, budgets, error: Cause.squash(exit.cause) });
+    } catch {
+      return undefined;
     }
   }
 }

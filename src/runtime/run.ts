@@ -73,11 +73,34 @@ export const runPipeline = (
     return prepared._tag === "Failure" ? Exit.failCause(prepared.cause) : runPrepared(definition, input, prepared.value, record);
   });
 
+/** A new record for a run of `name` in `env`: traced when the env has telemetry. */
+export const recordOf = (name: string, kind: "pipeline" | "router", env: RunEnv): RunRecord =>
+  new RunRecord(env.onEvent, env.telemetry === undefined ? undefined : { telemetry: env.telemetry, pipeline: name, kind });
+
+/**
+ * `run`, ending `record`'s span when it ends (waiting for the spans to be
+ * flushed when the telemetry asks for it). Only the code that made a record
+ * finishes it.
+ */
+export const finishing = <A extends { readonly status: "completed" | "stopped" }, E>(
+  record: RunRecord,
+  env: RunEnv,
+  run: Effect.Effect<A, E>,
+): Effect.Effect<A, E> =>
+  record.span === undefined
+    ? run
+    : Effect.onExit(run, (exit) => {
+        const flushed = record.finish(exit, env.budgets);
+        return flushed === undefined ? Effect.void : Effect.promise(() => flushed);
+      });
+
 /** Checks the input, then runs the steps. */
-const runPrepared = (definition: PipelineDefinition, input: unknown, prepared: Prepared, record: RunRecord | undefined) => {
-  const start = (parsed: unknown) => startRun(definition, parsed, prepared, record ?? new RunRecord(prepared.env.onEvent));
+const runPrepared = (definition: PipelineDefinition, input: unknown, prepared: Prepared, given: RunRecord | undefined) => {
+  const record = given ?? recordOf(definition.name, "pipeline", prepared.env);
+  const start = (parsed: unknown) => startRun(definition, parsed, prepared, record);
   // Without a schema the input is used as given: no Effect to validate it.
-  return definition.input === undefined ? start(input) : Effect.flatMap(validateInput(definition.name, definition.input, input), start);
+  const run = definition.input === undefined ? start(input) : Effect.flatMap(validateInput(definition.name, definition.input, input), start);
+  return given === undefined ? finishing(record, prepared.env, run) : run;
 };
 
 /**
@@ -99,17 +122,23 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
   const setup = prepared.value;
   if (needsFiber(setup)) return runToPromise(runPrepared(definition, input, setup, undefined));
   return new Promise<UntypedResult>((resolve, reject) => {
+    const record = recordOf(definition.name, "pipeline", setup.env);
+    const settle = (exit: Exit.Exit<UntypedResult, PipelineError>): void => {
+      if (exit._tag === "Success") resolve(exit.value);
+      else reject(Cause.squash(exit.cause));
+    };
+    const end = (exit: Exit.Exit<UntypedResult, PipelineError>): void => {
+      const flushed = record.finish(exit, setup.env.budgets);
+      if (flushed === undefined) settle(exit);
+      else flushed.then(() => settle(exit));
+    };
     const launch = (checked: Exit.Exit<unknown, PipelineError>): void => {
-      if (checked._tag === "Failure") return reject(Cause.squash(checked.cause));
-      const state = new RunState(setup.plan, new RunRecord(setup.env.onEvent), setup.resumed);
-      startSteps(scopeOf(definition, checked.value, setup, state, undefined), setup, EMPTY_CONTEXT, () => {
-        const exit = outcomeOf(definition.name, setup.plan, state);
-        if (exit._tag === "Success") resolve(exit.value);
-        else reject(Cause.squash(exit.cause));
-      });
+      if (checked._tag === "Failure") return end(checked as Exit.Exit<never, PipelineError>);
+      const state = new RunState(setup.plan, record, setup.resumed);
+      startSteps(scopeOf(definition, checked.value, setup, state, undefined), setup, EMPTY_CONTEXT, () => end(outcomeOf(definition.name, setup.plan, state)));
     };
     const checked = checkInput(definition.name, definition.input, input);
-    if (checked instanceof Promise) checked.then(launch, reject);
+    if (checked instanceof Promise) checked.then(launch, (error: unknown) => end(Exit.die(error)));
     else launch(checked);
   });
 };

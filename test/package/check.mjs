@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -119,6 +120,10 @@ for (const file of [
   "dist/testing/index.cjs",
   "dist/testing/index.d.ts",
   "dist/testing/index.d.cts",
+  "dist/telemetry/index.js",
+  "dist/telemetry/index.cjs",
+  "dist/telemetry/index.d.ts",
+  "dist/telemetry/index.d.cts",
   "dist/cli.js",
 ]) {
   assert.ok(packed.has(`package/${file}`), `npm pack from a tree without dist/: the tarball has ${file} (prepack builds it)`);
@@ -191,6 +196,34 @@ for (const [format, library, testing] of [
     assert.equal(typeof library.RouteError, "function", `${format}: RouteError is exported`);
   } finally {
     await server.close();
+  }
+}
+// stepgraph/telemetry: both formats load, and a traced run's spans reach an OTLP/HTTP receiver on loopback.
+const esmTelemetry = await import("stepgraph/telemetry");
+const cjsTelemetry = require("stepgraph/telemetry");
+for (const [format, library, telemetryModule] of [
+  ["esm", esm, esmTelemetry],
+  ["cjs", cjs, cjsTelemetry],
+]) {
+  assert.equal(typeof telemetryModule.otlp, "function", `${format}: otlp is exported from stepgraph/telemetry`);
+  assert.equal(typeof telemetryModule.fromTracer, "function", `${format}: fromTracer is exported from stepgraph/telemetry`);
+  const names = [];
+  const receiver = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      for (const resource of JSON.parse(body).resourceSpans) for (const scope of resource.scopeSpans) for (const span of scope.spans) names.push(span.name);
+      response.end("{}");
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  try {
+    const telemetry = telemetryModule.otlp({ url: `http://127.0.0.1:${receiver.address().port}`, flush: true, serviceName: "package-check" });
+    await library.pipeline("traced").step("a", () => 1).run(undefined, { telemetry });
+    await telemetry.close();
+    assert.deepEqual(names.sort(), ["invoke_workflow traced", "step a"], `${format}: a traced run's spans reach the collector`);
+  } finally {
+    await new Promise((resolve) => receiver.close(resolve));
   }
 }
 log("ESM and CJS entry points load and run in place");

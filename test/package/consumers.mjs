@@ -39,6 +39,12 @@ import OpenAI from "openai";
 import { z } from "zod";
 import { AgentConfigError, agent, pipeline, tool } from "stepgraph";
 import { startMockOpenAI } from "stepgraph/testing";
+import { otlp, type OtlpTelemetry } from "stepgraph/telemetry";
+
+// stepgraph/telemetry's declarations resolve, and its telemetry is what a run's option takes.
+const tracedRun = (telemetry: OtlpTelemetry) => pipeline("traced").step("a", () => 1).run(undefined, { telemetry });
+assert.equal(typeof otlp, "function");
+assert.equal(typeof tracedRun, "function");
 
 const server = await startMockOpenAI();
 try {

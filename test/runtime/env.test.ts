@@ -4,6 +4,8 @@ import { agent, BudgetScope, pipeline, RateLimiter } from "../../src/index.js";
 import { envOf, type RunEnv } from "../../src/runtime/env.js";
 import type { RunOptions } from "../../src/runtime/options.js";
 import type { RunSettings } from "../../src/runtime/definition.js";
+import type { Telemetry } from "../../src/runtime/telemetry.js";
+import { RunRecord } from "../../src/runtime/record.js";
 import { useMockOpenAI } from "../agents/helpers.js";
 
 const mock = useMockOpenAI();
@@ -20,6 +22,10 @@ const inheritedBudget = new BudgetScope({ limitUsd: 3, scope: "batch" });
 const givenBudget = new BudgetScope({ limitUsd: 2, scope: "batch" });
 const inheritedOnEvent = () => undefined;
 const optionsOnEvent = () => undefined;
+const telemetryOf = (name: string): Telemetry => ({ startRun: () => { throw new Error(name); } });
+const inheritedTelemetry = telemetryOf("inherited");
+const settingsTelemetry = telemetryOf("settings");
+const optionsTelemetry = telemetryOf("options");
 
 /** What a run inherits from a run around it, with every field set. */
 const inherited: RunEnv = {
@@ -33,6 +39,7 @@ const inherited: RunEnv = {
   onEvent: inheritedOnEvent,
   parent: undefined,
   journal: undefined,
+  telemetry: inheritedTelemetry,
 };
 
 type Level = "inherited" | "settings" | "options";
@@ -106,6 +113,13 @@ const table: ReadonlyArray<{
     },
   },
   {
+    field: "telemetry (of a top-level run: the caller's tracer around toEffect is the inherited one)",
+    settings: { telemetry: settingsTelemetry },
+    options: { telemetry: optionsTelemetry },
+    read: (resolved) => resolved.env.telemetry,
+    expected: { none: undefined, inherited: inheritedTelemetry, "inherited+settings": settingsTelemetry, all: optionsTelemetry, settings: settingsTelemetry },
+  },
+  {
     field: "maxConcurrency (not inherited)",
     settings: { maxConcurrency: 2 },
     options: { maxConcurrency: 3 },
@@ -142,6 +156,13 @@ describe("a run's environment (envOf, the one place precedence is decided)", () 
       }
     });
   }
+
+  it("keeps a nested run in its traced parent's trace, whatever its own telemetry says", () => {
+    const nested: RunEnv = { ...inherited, parent: { record: new RunRecord(undefined), stepId: "enrich" } };
+    expect(envOf({ telemetry: optionsTelemetry }, { telemetry: settingsTelemetry }, nested).env.telemetry).toBe(inheritedTelemetry);
+    // Under a parent that is not traced, the nested run's own telemetry applies.
+    expect(envOf({}, { telemetry: settingsTelemetry }, { ...nested, telemetry: undefined }).env.telemetry).toBe(settingsTelemetry);
+  });
 
   it("takes the nearer of the inherited deadline and the run's own timeout, and enforces what is left of it", () => {
     const soon = { ...inherited, deadline: performance.now() + 1_000 };

@@ -46,6 +46,17 @@ export const parseOutput = (agent: Agent<unknown>, text: string): unknown => {
   return parsed.data;
 };
 
+/** What a traced call reports of a completion (its text only when content is captured, which the billing decides). */
+const responseFacts = (completion: ChatCompletion) => {
+  const message = completion.choices[0]?.message;
+  return {
+    id: completion.id,
+    model: completion.model,
+    finishReasons: completion.choices.map((choice) => choice.finish_reason),
+    text: message?.tool_calls !== undefined && message.tool_calls.length > 0 ? JSON.stringify(message.tool_calls) : (message?.content ?? undefined),
+  };
+};
+
 /** Sends one request and accounts for it. Usage of a billed response is recorded even if its output is then rejected. */
 const sendRequest = async (
   agent: Agent<unknown>,
@@ -54,7 +65,7 @@ const sendRequest = async (
   messages: ChatCompletionMessageParam[],
   signal: AbortSignal,
 ): Promise<{ completion: ChatCompletion; usage: Usage }> => {
-  const billing = await beginRequest(agent, host, base, messages);
+  const billing = await beginRequest(agent, host, base, messages, false);
   let completion: ChatCompletion;
   try {
     completion = await clientFor(agent, host.client).chat.completions.create({ ...base, messages }, requestOptions(signal));
@@ -62,7 +73,8 @@ const sendRequest = async (
     billing.fail(error);
     throw toAgentError(agent.model, error);
   }
-  return { completion, usage: billing.settle(tokensOf(completion.usage)) };
+  const response = host.traced ? responseFacts(completion) : undefined;
+  return { completion, usage: billing.settle(tokensOf(completion.usage), response) };
 };
 
 /**
@@ -165,7 +177,7 @@ export const completeAgent = async <Output>(
     const message = reply.message;
     if (message?.tool_calls !== undefined && message.tool_calls.length > 0) {
       messages.push({ role: "assistant", content: message.content ?? null, tool_calls: message.tool_calls });
-      messages.push(...(await runToolCalls(untyped, message.tool_calls, host.signal, toolCalls)));
+      messages.push(...(await runToolCalls(untyped, message.tool_calls, host, toolCalls)));
       continue;
     }
     const text = "text" in reply ? (reply.text ?? "") : "";

@@ -115,15 +115,19 @@ export const beginRequest = async (
   host: ModelCallHost,
   base: RequestBase,
   messages: ReadonlyArray<ChatCompletionMessageParam>,
+  stream: boolean,
 ): Promise<RequestBilling> => {
   const slot = host.pace();
   if (slot !== undefined) await slot;
+  const maxTokens = base.max_completion_tokens ?? undefined;
   return RequestBilling.open(
     host,
     agent.model,
     [host.pricing, agent.config.pricing],
     requestTexts(base, messages),
     messages.length,
-    base.max_completion_tokens ?? undefined,
+    maxTokens,
+    // Copied: the tool loop appends to `messages` after this request.
+    host.traced ? { maxTokens, temperature: base.temperature ?? undefined, stream, messages: host.captureContent ? [...messages] : [] } : undefined,
   );
 };

@@ -75,9 +75,12 @@ const streamRequest = async (
   signal: AbortSignal,
   queue: DeltaQueue,
 ): Promise<{ text: string; usage: Usage }> => {
-  const billing = await beginRequest(agent, host, base, messages);
+  const billing = await beginRequest(agent, host, base, messages, true);
   let text = "";
   let usage: CompletionUsage | undefined;
+  let id: string | undefined;
+  let model: string | undefined;
+  const finishReasons: string[] = [];
   try {
     const stream = await clientFor(agent, host.client).chat.completions.create(
       { ...base, messages, stream: true, stream_options: { include_usage: true } },
@@ -92,6 +95,9 @@ const streamRequest = async (
         queue.push(delta);
       }
       if (chunk.usage) usage = chunk.usage;
+      id ??= chunk.id;
+      model ??= chunk.model;
+      for (const choice of chunk.choices) if (choice.finish_reason) finishReasons.push(choice.finish_reason);
     }
     // The SDK ends an aborted stream's iteration quietly: that is a failed request, not a short reply.
     signal.throwIfAborted();
@@ -99,7 +105,7 @@ const streamRequest = async (
     billing.fail(error);
     throw toAgentError(agent.model, error);
   }
-  return { text, usage: billing.settle(tokensOf(usage)) };
+  return { text, usage: billing.settle(tokensOf(usage), { id, model, finishReasons, text }) };
 };
 
 /**

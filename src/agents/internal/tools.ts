@@ -3,8 +3,24 @@
  */
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
 import { describe } from "../../runtime/errors.js";
+import type { ModelCallHost } from "../../runtime/host.js";
 import type { Agent, ToolCallRecord } from "../types.js";
 
+
+/** Runs one tool's `execute`, reporting it to the run's span when the run is traced. */
+const executeTool = async (host: ModelCallHost, name: string, callId: string, args: unknown, execute: () => unknown): Promise<unknown> => {
+  if (!host.traced) return execute();
+  const startedAt = host.now();
+  const content = host.captureContent;
+  try {
+    const result = await execute();
+    host.tool({ name, callId, startedAt, durationMs: host.now() - startedAt, ...(content ? { arguments: args, result } : {}) });
+    return result;
+  } catch (error) {
+    host.tool({ name, callId, startedAt, durationMs: host.now() - startedAt, error, ...(content ? { arguments: args } : {}) });
+    throw error;
+  }
+};
 
 /**
  * Runs each call and returns the tool messages to send back. Unknown tools
@@ -14,7 +30,7 @@ import type { Agent, ToolCallRecord } from "../types.js";
 export const runToolCalls = async (
   agent: Agent<unknown>,
   calls: ReadonlyArray<ChatCompletionMessageToolCall>,
-  signal: AbortSignal,
+  host: ModelCallHost,
   records: ToolCallRecord[],
 ): Promise<ChatCompletionMessageParam[]> => {
   const replies: ChatCompletionMessageParam[] = [];
@@ -43,7 +59,7 @@ export const runToolCalls = async (
       replies.push({ role: "tool", tool_call_id: call.id, content: `Error: invalid arguments (${issues}).` });
       continue;
     }
-    const result = await definition.execute(parsed.data, { signal });
+    const result = await executeTool(host, name, call.id, parsed.data, () => definition.execute(parsed.data, { signal: host.signal }));
     records.push({ name, arguments: parsed.data, result });
     replies.push({ role: "tool", tool_call_id: call.id, content: describe(result) });
   }

@@ -24,11 +24,11 @@ import { envOf, type RunEnv } from "../../runtime/env.js";
 import { CheckpointMismatchError, isRunFailure, PipelineDefinitionError, StepExecutionError } from "../../runtime/errors.js";
 import type { Flow } from "../../runtime/flow.js";
 import { validateInput } from "../../runtime/input.js";
-import { RunRecord } from "../../runtime/record.js";
+import type { RunRecord } from "../../runtime/record.js";
 import { nest } from "../../runtime/nest.js";
 import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint, PartialResult, RunTiming, UntypedResult } from "../../runtime/result.js";
-import { runPipeline, runToPromise } from "../../runtime/run.js";
+import { finishing, recordOf, runPipeline, runToPromise } from "../../runtime/run.js";
 import type { StandardSchemaV1 } from "../../schema/standard-schema.js";
 import { RouteError } from "../errors.js";
 import { isRunnable } from "../runnable.js";
@@ -129,14 +129,15 @@ export class RouterFlow implements Flow {
       } catch (error) {
         return Effect.fail(new PipelineDefinitionError({ pipeline: this.name, problem: error instanceof Error ? error.message : String(error) }));
       }
-      const record = new RunRecord(env.onEvent);
-      return Effect.flatMap(validateInput(this.name, this.spec.input, input), (parsed) => {
+      const record = recordOf(this.name, "router", env);
+      const run = Effect.flatMap(validateInput(this.name, this.spec.input, input), (parsed) => {
         const resume = options.resume;
         if (resume !== undefined) return this.resumeRoute(parsed, resume, options, env, record);
         return Effect.flatMap(this.decide(parsed, options, env, record), (decided) =>
           "error" in decided ? Effect.fail(decided.error) : this.runRoute(decided.route, parsed, options, env, record, decided.timing),
         );
       });
+      return finishing(record, env, run);
     });
   }
 

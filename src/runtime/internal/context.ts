@@ -133,6 +133,8 @@ export class AttemptContext implements RuntimeStepContext {
     const { state, env } = scope;
     const signal = this.signal;
     const limiter = env.limiter;
+    const span = state.record.span;
+    const attempt = this.attempt;
     this.modelHost = {
       stepId: step.id,
       signal,
@@ -142,7 +144,10 @@ export class AttemptContext implements RuntimeStepContext {
       pace: limiter === undefined ? noPacing : () => limiter.take(signal),
       now: () => state.now(),
       record: (record) => state.record.ledger.record({ ...record, stepId: step.id }),
-      emit: (event) => state.record.emit({ type: "call", stepId: step.id, at: state.now(), ...event }),
+      emit: (event, call) => state.record.emit({ type: "call", stepId: step.id, at: state.now(), ...event }, span === undefined ? undefined : { attempt, call }),
+      traced: span !== undefined,
+      captureContent: span?.captureContent ?? false,
+      tool: (call) => state.record.tool(step.id, attempt, call),
     };
     return this.modelHost;
   }
