@@ -190,7 +190,13 @@ export class DurableStore implements DurableRunner {
       this.live.set(executionId, caller);
       try {
         if (polled.state === "suspended") await this.use(workflow.resume(executionId));
-        const ending = (await this.use(workflow.execute(fields))) as unknown as Ending;
+        const ending = (await this.use(workflow.execute(fields)).catch((error: unknown) => {
+          if (!this.closed) throw error;
+          throw new DurableStoreError({
+            store: this.description,
+            cause: new Error(`the store was closed while run "${runId}" was in flight; run it again with a store on the same database to resume it`),
+          });
+        })) as unknown as Ending;
         const exit = caller.exit;
         // Another process (a worker) ran this generation to its end.
         if (exit === undefined) return endedElsewhere(runId, generation, ending);

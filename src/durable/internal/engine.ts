@@ -68,7 +68,8 @@ const singleRunner = Sharding.layer.pipe(
   Layer.provideMerge(Runners.layerNoop),
   Layer.provideMerge(SqlMessageStorage.layer),
   Layer.provide([Layer.orDie(SqlRunnerStorage.layer), RunnerHealth.layerNoop]),
-  Layer.provide(ShardingConfig.layer({ entityMessagePollInterval: 1000 })),
+  // Closing waits for steps in flight itself (see Drain): the entities left then have nothing to finish.
+  Layer.provide(ShardingConfig.layer({ entityMessagePollInterval: 1000, entityTerminationTimeout: 1000 })),
   Layer.provide(Digest.layerWebCrypto),
 );
 
@@ -131,6 +132,7 @@ const socketRunner = (backend: WorkerBackend) =>
               runnerHealthCheckInterval: pollMs,
               entityMessagePollInterval: pollMs,
               entityReplyPollInterval: pollMs,
+              entityTerminationTimeout: 1000,
             }),
           ),
           Layer.provide(RpcSerialization.layerSchemaBinary()),

@@ -343,7 +343,10 @@ class JournalEntry implements JournalStep, StepRun {
       const cost = usage.costNanoUsd;
       if (cost !== null && cost > 0 && scope.env.budgets.length > 0) reserve(scope.env.budgets, 0, step.id).settle(cost);
     }
-    record.emit({ type: "journal", stepId: step.id, at: scope.state.now(), replayed: true, possiblyDuplicated });
+    // The journalled attempt, as the trace tells it: it started, it came from the journal, it succeeded (or failed).
+    const at = scope.state.now();
+    scope.state.attemptStarted(step, attempts, at);
+    record.emit({ type: "journal", stepId: step.id, at, replayed: true, possiblyDuplicated });
   }
 
   possiblyDuplicated(): void {

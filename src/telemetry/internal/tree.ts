@@ -100,6 +100,8 @@ export class RunTrace implements RunSpan {
   private readonly run: SpanNode;
   /** Each step's attempt in progress. */
   private readonly open = new Map<string, SpanNode>();
+  /** Steps whose next attempt a durable run's journal says runs again after a crash. */
+  private readonly duplicated = new Set<string>();
   /** Every attempt span, by `stepId#attempt`, so a late model call finds its own. */
   private readonly attempts = new Map<string, SpanNode>();
 
@@ -135,6 +137,7 @@ export class RunTrace implements RunSpan {
         const span = node("step", `step ${event.stepId}`, this.run, this.time(event.at));
         span.attributes.set(Stepgraph.stepId, event.stepId);
         span.attributes.set(Stepgraph.stepAttempt, event.attempt);
+        if (this.duplicated.delete(event.stepId)) span.attributes.set(Stepgraph.stepPossiblyDuplicated, true);
         this.open.set(event.stepId, span);
         this.attempts.set(`${event.stepId}#${event.attempt}`, span);
         this.spans.add(span);
@@ -147,11 +150,14 @@ export class RunTrace implements RunSpan {
       case "stop":
         return this.close(event.stepId, event.at, "stopped", undefined);
       case "journal": {
-        // A durable run's journal: the open step was taken from it (a zero-cost replay), or runs again after a crash.
+        // A durable run's journal: the open step was taken from it (a zero-cost replay), or its next attempt runs
+        // again after a crash (the mark comes before the attempt's start).
         const span = this.open.get(event.stepId);
-        if (span === undefined) return;
-        if (event.replayed) span.attributes.set(Stepgraph.stepReplayed, true);
-        if (event.possiblyDuplicated) span.attributes.set(Stepgraph.stepPossiblyDuplicated, true);
+        if (event.replayed && span !== undefined) span.attributes.set(Stepgraph.stepReplayed, true);
+        if (event.possiblyDuplicated) {
+          if (span !== undefined && event.replayed) span.attributes.set(Stepgraph.stepPossiblyDuplicated, true);
+          else this.duplicated.add(event.stepId);
+        }
         return;
       }
       case "failure":
