@@ -124,6 +124,10 @@ for (const file of [
   "dist/telemetry/index.cjs",
   "dist/telemetry/index.d.ts",
   "dist/telemetry/index.d.cts",
+  "dist/durable/index.js",
+  "dist/durable/index.cjs",
+  "dist/durable/index.d.ts",
+  "dist/durable/index.d.cts",
   "dist/cli.js",
 ]) {
   assert.ok(packed.has(`package/${file}`), `npm pack from a tree without dist/: the tarball has ${file} (prepack builds it)`);
@@ -224,6 +228,30 @@ for (const [format, library, telemetryModule] of [
     assert.deepEqual(names.sort(), ["invoke_workflow traced", "step a"], `${format}: a traced run's spans reach the collector`);
   } finally {
     await new Promise((resolve) => receiver.close(resolve));
+  }
+}
+// stepgraph/durable: both formats load, and a run journalled in memory and in a SQLite file is returned from the journal.
+const esmDurable = await import("stepgraph/durable");
+const cjsDurable = require("stepgraph/durable");
+for (const [format, library, durableModule] of [
+  ["esm", esm, esmDurable],
+  ["cjs", cjs, cjsDurable],
+]) {
+  for (const name of ["memoryStore", "sqliteStore", "postgresStore", "worker"]) {
+    assert.equal(typeof durableModule[name], "function", `${format}: ${name} is exported from stepgraph/durable`);
+  }
+  for (const store of [durableModule.memoryStore(), durableModule.sqliteStore({ file: join(mkdtempSync(join(tmpdir(), "stepgraph-durable-")), "runs.db") })]) {
+    let calls = 0;
+    const p = library.pipeline("journalled").step("a", () => ++calls);
+    try {
+      const first = await p.run(undefined, { durable: { store, runId: "r-1" } });
+      const again = await p.run(undefined, { durable: { store, runId: "r-1" } });
+      assert.equal(again.output, first.output, `${format}: ${store.description}: the journalled result comes back`);
+      assert.equal(again.durable.fromJournal, true, `${format}: ${store.description}: from the journal`);
+      assert.equal(calls, 1, `${format}: ${store.description}: the step ran once`);
+    } finally {
+      await store.close();
+    }
   }
 }
 log("ESM and CJS entry points load and run in place");
