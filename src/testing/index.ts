@@ -36,3 +36,5 @@ export type {
   RequestOutcome,
   UsageTotals,
 } from "./internal/types.js";
+export { crashMatrix } from "./crash.js";
+export type { CrashCase, CrashMatrixOptions, CrashMatrixReport } from "./crash.js";

@@ -31,6 +31,23 @@ type Outcome =
       readonly usage: Readonly<Record<string, Usage>>;
     };
 
+/**
+ * Crash testing (`crashMatrix` in `stepgraph/testing`): with
+ * `STEPGRAPH_CRASH_AT=<n>` set, the process kills itself with SIGKILL at its
+ * n-th journal boundary (before a step's "started" mark, before the step
+ * runs, before its outcome is stored, after it is stored); with
+ * `STEPGRAPH_CRASH_COUNT=1`, it writes how many boundaries it passed to
+ * stderr (`stepgraph-journal-boundaries <n>`) when it exits.
+ */
+const crashAt = Number(process.env["STEPGRAPH_CRASH_AT"] ?? Number.NaN);
+let boundaries = 0;
+if (process.env["STEPGRAPH_CRASH_COUNT"] === "1") process.once("exit", () => process.stderr.write(`stepgraph-journal-boundaries ${boundaries}\n`));
+const boundary = (): void => {
+  boundaries++;
+  if (boundaries === crashAt) process.kill(process.pid, "SIGKILL");
+};
+const atBoundary = Effect.sync(boundary);
+
 /** An activity interrupted by the run ending (failFast, timeout, cancel) is not retried: the run is over. */
 const noInterruptRetry = Schedule.recurs(0);
 
@@ -117,15 +134,19 @@ export class ActivityJournal implements StepJournal {
       success: Schema.Json,
       execute: Effect.suspend(() => {
         ranHere = true;
+        boundary();
         // The step began before (in a process that crashed, or on a worker that gave its runs up), and runs again.
         const again = !startedHere;
         if (again) step.possiblyDuplicated();
-        return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => ({ ...entry, possiblyDuplicated: again }) as unknown as Schema.Json);
+        return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => {
+          boundary();
+          return { ...entry, possiblyDuplicated: again } as unknown as Schema.Json;
+        });
       }),
       interruptRetryPolicy: noInterruptRetry,
     });
-    const journalled = Effect.flatMap(started, () =>
-      Effect.flatMap(outcome, (stored) => {
+    const journalled = Effect.flatMap(Effect.andThen(atBoundary, started), () =>
+      Effect.flatMap(Effect.tap(outcome, atBoundary), (stored) => {
         const entry = stored as unknown as Outcome & { readonly possiblyDuplicated?: boolean };
         if (!ranHere) step.replayed(entry.attempts, entry.usage, entry.possiblyDuplicated === true);
         return this.replay(stepId, entry);
