@@ -98,6 +98,8 @@ export class BudgetScope {
 
 /** A worst-case amount held in several budgets until the call settles. */
 export interface Reservation {
+  /** The worst case held, in nano-dollars. */
+  readonly reservedNanoUsd: number;
   /** Settles to the actual cost (`null` when unknown: nothing is charged). Idempotent. */
   settle(actualNanoUsd: number | null): void;
 }
@@ -113,6 +115,7 @@ export const reserve = (scopes: ReadonlyArray<BudgetScope>, nano: number, stepId
   for (const scope of scopes) scope.hold(nano);
   let settled = false;
   return {
+    reservedNanoUsd: nano,
     settle(actual) {
       if (settled) return;
       settled = true;

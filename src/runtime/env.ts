@@ -102,7 +102,8 @@ export const envOf = (
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
     },
-    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
+    // The run's own timeout exactly when it is the nearer (now + timeout - now is not always timeout in floating point).
+    timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline === now + timeout ? timeout : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),
     failFast: options.failFast ?? settings.failFast ?? false,
   };

@@ -29,6 +29,13 @@ export interface ModelCallHost {
   record(record: Omit<UsageRecord, "stepId">): void;
   /** Emits a model-call event to the trace and `onEvent`. */
   emit(event: Omit<ModelCallEvent, "stepId" | "at" | "type">): void;
+  /**
+   * Registers a request in flight. If the run's report is taken while it is
+   * still open (the run ended around it), `abandon` is called then, so that
+   * the request is recorded and its event emitted before the run settles.
+   * Returns the function that unregisters it when it settles by itself.
+   */
+  track(abandon: () => void): () => void;
 }
 
 /** The key under which a model caller carries its calls. */

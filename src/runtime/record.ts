@@ -14,12 +14,32 @@ export class RunRecord {
   /** Epoch milliseconds at which the run started. */
   readonly startedAt = Date.now();
   private readonly origin = performance.now();
+  /** What closes each request still in flight (see {@link RunRecord.closeOpen}). */
+  private readonly open = new Set<() => void>();
 
   constructor(private readonly onEvent: ((event: PipelineEvent) => void) | undefined) {}
 
   /** Milliseconds since the run started. */
   now(): number {
     return performance.now() - this.origin;
+  }
+
+  /** Registers something in flight (a model request) that {@link closeOpen} must close; returns its unregistration. */
+  track(close: () => void): () => void {
+    this.open.add(close);
+    return () => this.open.delete(close);
+  }
+
+  /**
+   * Closes everything still in flight, each recording and emitting what it
+   * must: called when the run's report is taken, so that every event of the
+   * run is in its trace and has reached `onEvent` before the run settles.
+   */
+  closeOpen(): void {
+    if (this.open.size === 0) return;
+    const open = [...this.open];
+    this.open.clear();
+    for (const close of open) close();
   }
 
   /** Appends an event to the trace and hands it to `onEvent`; a throwing listener cannot break the run. */

@@ -96,10 +96,11 @@ const streamRequest = async (
     // The SDK ends an aborted stream's iteration quietly: that is a failed request, not a short reply.
     signal.throwIfAborted();
   } catch (error) {
-    billing.fail(error);
+    billing.fail(error, signal.aborted);
     throw toAgentError(agent.model, error);
   }
-  return { text, usage: billing.settle(tokensOf(usage)) };
+  // Without its final usage chunk, what the stream was billed is unknown: the request counts as abandoned.
+  return { text, usage: usage === undefined ? billing.unbilled() : billing.settle(tokensOf(usage)) };
 };
 
 /**

@@ -124,6 +124,7 @@ export class AttemptContext implements RuntimeStepContext {
       now: () => state.now(),
       record: (record) => state.record.ledger.record({ ...record, stepId: step.id }),
       emit: (event) => state.record.emit({ type: "call", stepId: step.id, at: state.now(), ...event }),
+      track: (abandon) => state.record.track(abandon),
     };
     return this.modelHost;
   }

@@ -267,6 +267,7 @@ export class RunState {
 
   /** What the run has done so far. */
   partial(pipeline: string): PartialResult {
+    this.record.closeOpen();
     return {
       outputs: this.outputs(),
       usage: this.record.ledger.snapshot(),
