@@ -124,6 +124,8 @@ async function applyFault(exchange: Exchange, fault: Fault, answer: Answer, deps
       return;
     case "hang":
       return untilAborted(exchange.signal);
+    case "raw":
+      return sendJson(exchange.res, fault.status ?? 200, fault.body, { "content-type": fault.contentType ?? "application/json" });
     case "malformed":
       bill(exchange, deps, answer);
       return sendJson(exchange.res, 200, `{"id":"${answer.meta.id}","object":"chat.completion","choices":[{ this is not json`);

@@ -19,12 +19,15 @@ export type * from "./request-types.js";
  * - `truncated`: send headers and half of the body (half of the SSE events when streaming), then end.
  * - `malformed`: answer 200 with a body that is not valid JSON.
  * - `hang`: never answer. The request still ends when the client aborts or the server closes.
+ * - `raw`: answer with `body` verbatim, with `status` (default 200) and `contentType` (default
+ *   `application/json`): a reply that is not a chat completion, such as a proxy's HTML page. Not billed.
  *
  * @example
  * ```ts
  * server.failNext(1, { type: "status", status: 429, retryAfter: 2 });
  * server.script({ content: "slow", fault: { type: "latency", ms: 200 } });
  * server.script({ content: "cut off mid-way", chunkDelayMs: 10, fault: { type: "reset", afterEvents: 3 } });
+ * server.failNext(1, { type: "raw", contentType: "text/html", body: "<html><body>502 Bad Gateway</body></html>" });
  * ```
  */
 export type Fault =
@@ -45,7 +48,15 @@ export type Fault =
     }
   | { readonly type: "truncated" }
   | { readonly type: "malformed" }
-  | { readonly type: "hang" };
+  | { readonly type: "hang" }
+  | {
+      readonly type: "raw";
+      readonly body: string;
+      /** Default 200. */
+      readonly status?: number;
+      /** Default `application/json`. */
+      readonly contentType?: string;
+    };
 
 /**
  * A tool call the mock "model" makes.
