@@ -6,6 +6,7 @@
  * therefore cannot overspend together.
  */
 import { CostBudgetExceededError, type BudgetScopeKind } from "./errors.js";
+import { usdAmount } from "./config.js";
 import { nanoToUsd, usdToNano } from "./usage.js";
 
 /** Options of a {@link BudgetScope}. */
@@ -37,9 +38,7 @@ export class BudgetScope {
   breach: CostBudgetExceededError | undefined;
 
   constructor(options: BudgetScopeOptions) {
-    if (!Number.isFinite(options.limitUsd) || options.limitUsd < 0) {
-      throw new TypeError(`costBudget must be a number of USD of at least 0, got ${String(options.limitUsd)}.`);
-    }
+    usdAmount(options.limitUsd, "costBudget");
     this.limitNanoUsd = usdToNano(options.limitUsd);
     this.scope = options.scope;
     this.stepId = options.stepId;

@@ -13,6 +13,8 @@ import type { UsageRecord } from "./usage.js";
 
 /** The runtime's side of a model call. */
 export interface ModelCallHost {
+  /** The pipeline whose step makes the call, for messages. */
+  readonly pipeline: string;
   readonly stepId: string;
   readonly signal: AbortSignal;
   /** The client of the run (run option, else pipeline setting, else the parent run's), if any. */

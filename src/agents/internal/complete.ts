@@ -18,6 +18,7 @@ import { tokensOf } from "./billing.js";
 import { isChatCompletion, notACompletion, toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
+import { checkCallOptions } from "./call-options.js";
 
 const DEFAULT_MAX_TURNS = 8;
 
@@ -154,8 +155,9 @@ export const completeAgent = async <Output>(
   agent: Agent<Output>,
   host: ModelCallHost,
   input: AgentInput,
-  options: CallOptions = {},
+  given?: CallOptions,
 ): Promise<AgentResponse<Output>> => {
+  const options = checkCallOptions(given, host, agent.model);
   const untyped = agent as Agent<unknown>;
   const base = requestBase(untyped, options);
   const messages = initialMessages(untyped, input);

@@ -10,6 +10,7 @@ import type { Agent, AgentInput, AgentResponse, AgentStream, CallOptions } from 
 import { AgentConfigError } from "../errors.js";
 import { tokensOf } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
+import { checkCallOptions } from "./call-options.js";
 import { toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 
@@ -113,11 +114,12 @@ export const streamAgent = <Output>(
   agent: Agent<Output>,
   host: ModelCallHost,
   input: AgentInput,
-  options: CallOptions = {},
+  given?: CallOptions,
 ): AgentStream<Output> => {
   const untyped = agent as Agent<unknown>;
   const queue = new DeltaQueue();
   const response = (async (): Promise<AgentResponse<Output>> => {
+    const options = checkCallOptions(given, host, agent.model);
     if (agent.config.tools !== undefined && Object.keys(agent.config.tools).length > 0) {
       throw new AgentConfigError({ problem: `Agent "${agent.model}" has tools; use ctx.run for tool calls, ctx.stream for plain replies.` });
     }

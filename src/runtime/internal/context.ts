@@ -115,6 +115,7 @@ export class AttemptContext implements RuntimeStepContext {
     const signal = this.signal;
     const limiter = env.limiter;
     this.modelHost = {
+      pipeline: scope.pipeline,
       stepId: step.id,
       signal,
       client: env.client,
