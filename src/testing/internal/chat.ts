@@ -119,6 +119,15 @@ async function applyFault(exchange: Exchange, fault: Fault, answer: Answer, deps
       if (fault.afterEvents !== undefined && answer.request.stream) {
         return stream(exchange, deps, answer, delayMs, { type: "reset", afterEvents: fault.afterEvents });
       }
+      if (fault.afterBytes !== undefined && !answer.request.stream) {
+        const body = JSON.stringify(completionJson(answer.meta, answer.message, answer.usage));
+        bill(exchange, deps, answer);
+        exchange.res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+        await new Promise<void>((resolve) => exchange.res.write(body.slice(0, fault.afterBytes), () => resolve()));
+        exchange.serverDisconnect();
+        exchange.req.socket.destroy();
+        return;
+      }
       exchange.serverDisconnect();
       exchange.req.socket.destroy();
       return;
