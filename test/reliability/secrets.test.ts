@@ -37,7 +37,7 @@ const strings = (value: unknown, out: string[] = [], seen = new Set<unknown>()):
     // Cyclic: its parts are visited below.
   }
   if (value instanceof Headers) {
-    for (const [name, header] of value) out.push(`${name}: ${header}`);
+    value.forEach((header, name) => out.push(`${name}: ${header}`));
   }
   for (let target: object | null = value as object; target !== null && target !== Object.prototype; target = Object.getPrototypeOf(target)) {
     for (const key of Reflect.ownKeys(target)) {
