@@ -200,3 +200,24 @@ describe("a step's own budget", () => {
     expect(error).toMatchObject({ scope: "step", stepId: "write" });
   });
 });
+
+describe("a step budget inherited from defaults", () => {
+  it("rejects the run and the step's own ctx.run with CostBudgetExceededError (scope step), not an interruption", async () => {
+    mock.server.setResponder(() => ({ content: "ok", usage: { inputTokens: 10_000, outputTokens: 0 } }));
+    const writer = agent({ model: "gpt-4o-mini" });
+    let seenByStep: unknown;
+    const p = pipeline("inherited_budget", { client: mock.client, defaults: { costBudget: 0.0001 } }).step("write", async (ctx) => {
+      try {
+        await ctx.run(writer, "hi");
+        return await ctx.run(writer, "again");
+      } catch (error) {
+        seenByStep = error;
+        throw error;
+      }
+    });
+    const error = await p.run().then(() => expect.unreachable("the run should reject"), (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CostBudgetExceededError);
+    expect(error).toMatchObject({ scope: "step", stepId: "write", budgetUsd: 0.0001 });
+    expect(seenByStep).toBeInstanceOf(CostBudgetExceededError);
+  });
+});
