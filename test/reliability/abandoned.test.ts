@@ -95,4 +95,14 @@ describe("an abandoned request", () => {
     const result = await p.run();
     expect(result.usage).toMatchObject({ calls: 1, abandonedCalls: 0, abandonedReservedNanoUsd: 0, costNanoUsd: gpt4oMiniCost(10, 5) });
   });
+
+  it("is what a stream that ends before its usage chunk is: its tokens are unknown", async () => {
+    mock.server.script({ content: "a reply cut short", fault: { type: "truncated" } });
+    const writer = agent({ model: "gpt-4o-mini" });
+    const p = pipeline("stream", { client: mock.client }).step("write", async (ctx) => (await ctx.stream(writer, "hi")).usage);
+    const result = await p.run();
+    expect(result.output).toMatchObject({ calls: 0, inputTokens: 0, abandonedCalls: 1 });
+    expect(result.usage).toMatchObject({ calls: 0, abandonedCalls: 1 });
+    expect(calls(result.trace)[0]?.abandoned).toEqual({ reservedNanoUsd: 0 });
+  });
 });
