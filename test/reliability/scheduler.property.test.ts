@@ -57,7 +57,7 @@ type Untyped = {
   run(input?: unknown, options?: object): Promise<{ checkpoint: Checkpoint; status: string }>;
 };
 
-const build = (steps: ReadonlyArray<StepSpec>, observed: Observed, failing: { on: boolean }) => {
+const build = (steps: ReadonlyArray<StepSpec>, observed: Observed, failing: { on: boolean; stops?: boolean }) => {
   const succeeded = new Set<number>();
   let running = 0;
   let p = pipeline("property") as unknown as Untyped;
@@ -81,7 +81,7 @@ const build = (steps: ReadonlyArray<StepSpec>, observed: Observed, failing: { on
           running--;
         }
         succeeded.add(index);
-        return step.stop ? ctx.stop({ by: index }) : index;
+        return step.stop && failing.stops !== false ? ctx.stop({ by: index }) : index;
       },
     );
   });
@@ -129,7 +129,7 @@ describe("the scheduler, over random DAGs", () => {
     );
   }, 60_000);
 
-  it("after a step stops the run, starts no dependent of it and no step that was not yet started, and every step that started finishes", async () => {
+  it("after a step stops the run, starts no dependent of it and no step that was not yet started, every step that started finishes, and resuming from its checkpoint re-runs none that completed", async () => {
     await fc.assert(
       fc.asyncProperty(dags, fc.nat(), async ([raw, maxConcurrency], stopAt) => {
         const steps = dagOf(raw).map((step) => ({ ...step, failures: 0, skip: false }));
@@ -137,7 +137,8 @@ describe("the scheduler, over random DAGs", () => {
         steps[stopper] = { ...steps[stopper]!, stop: true };
         const observed: Observed = { starts: steps.map(() => 0), violations: [], maxRunning: 0 };
         const events: Array<{ type: string; stepId: string }> = [];
-        const p = build(steps, observed, { on: false });
+        const control = { on: false, stops: true };
+        const p = build(steps, observed, control);
         const result = await p.run(undefined, { ...(maxConcurrency === undefined ? {} : { maxConcurrency }), onEvent: (event: { type: string; stepId: string }) => events.push(event) });
         expect(result.status).toBe("stopped");
         expect(observed.violations).toEqual([]);
@@ -149,6 +150,15 @@ describe("the scheduler, over random DAGs", () => {
         steps.forEach((step, index) => {
           if (step.deps.includes(stopper)) expect(observed.starts[index], `s${index} depends on the stopper`).toBe(0);
         });
+
+        // Resume from the stop's checkpoint, stopping no more: nothing completed runs again, and the rest runs.
+        const completed = Object.keys(result.checkpoint.outputs);
+        const before = [...observed.starts];
+        control.stops = false;
+        const resumed = await p.run(undefined, { resume: result.checkpoint });
+        expect(resumed.status).toBe("completed");
+        for (const id of completed) expect(observed.starts[Number(id.slice(1))], `${id} re-ran`).toBe(before[Number(id.slice(1))]);
+        steps.forEach((_, index) => expect(observed.starts[index], `s${index} ran`).toBeGreaterThan(0));
       }),
       { numRuns: 100 },
     );
