@@ -42,8 +42,10 @@ export const prepare = (
   let plan: ReadonlyArray<CompiledStep>;
   try {
     // From untyped code, the words configure uses. Not for a nested run: a router passes its run's `steps` to whichever route it chose.
-    const unknown = inherited?.parent === undefined ? unknownStepsProblem("the run's `steps` option", options.steps, definition.steps.map((step) => step.id)) : undefined;
-    if (unknown !== undefined) throw new TypeError(unknown);
+    if (options.steps !== undefined && inherited?.parent === undefined) {
+      const unknown = unknownStepsProblem("the run's `steps` option", options.steps, definition.steps.map((step) => step.id));
+      if (unknown !== undefined) throw new TypeError(unknown);
+    }
     resolved = envOf(options, definition.settings, inherited);
     plan = compilePlan(definition, options);
   } catch (error) {
