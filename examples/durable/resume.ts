@@ -48,8 +48,8 @@ export const main = async (): Promise<string> => {
   const file = join(mkdtempSync(join(tmpdir(), "stepgraph-example-")), "runs.db");
   const lines: Array<string> = [];
   try {
-    // The first process: node itself (not npx, whose child would outlive a kill), with this file's loader.
-    const first = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--die-in-edit", file, server.url], { stdio: "inherit" });
+    // The first process: node itself (not npx, whose child would outlive a kill), loading TypeScript through tsx.
+    const first = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--die-in-edit", file, server.url], { stdio: "inherit" });
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => first.on("exit", (_code, killed) => resolve(killed)));
     lines.push(`first process: killed by ${signal} in step "edit"`);
     const result = await runOnce(file, server.url);

@@ -11,14 +11,24 @@ import * as Duration from "effect/Duration";
  */
 export type DurationInput = number | `${number} ${Duration.Unit}`;
 
+/** A value as given, for a message: `NaN`, `Infinity`, `-1`, `"5 parsecs"`, `null`, `an object`. */
+export const givenValue = (value: unknown): string => {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === "function") return "a function";
+  return Array.isArray(value) ? "an array" : "an object";
+};
+
 /** Converts a {@link DurationInput} to milliseconds, rejecting what is not a duration. */
 export const toMillis = (input: DurationInput, what: string): number => {
+  if (typeof input !== "number" && typeof input !== "string") throw notADuration(input, what);
   const millis = typeof input === "number" ? input : Duration.fromInput(input);
   const value = typeof millis === "number" ? millis : millis._tag === "Some" ? Duration.toMillis(millis.value) : Number.NaN;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new TypeError(
-      `${what}: ${JSON.stringify(input)} is not a duration. Use milliseconds (e.g. 5000) or a string such as "5 seconds".`,
-    );
-  }
+  if (!Number.isFinite(value) || value < 0) throw notADuration(input, what);
   return value;
 };
+
+const notADuration = (input: unknown, what: string): TypeError =>
+  new TypeError(`${what}: ${givenValue(input)} is not a duration. Use milliseconds (e.g. 5000) or a string such as "5 seconds".`);

@@ -6,6 +6,7 @@
  * therefore cannot overspend together.
  */
 import { CostBudgetExceededError, type BudgetScopeKind } from "./errors.js";
+import { usdAmount } from "./config.js";
 import { nanoToUsd, usdToNano } from "./usage.js";
 
 /** Options of a {@link BudgetScope}. */
@@ -37,9 +38,7 @@ export class BudgetScope {
   breach: CostBudgetExceededError | undefined;
 
   constructor(options: BudgetScopeOptions) {
-    if (!Number.isFinite(options.limitUsd) || options.limitUsd < 0) {
-      throw new TypeError(`costBudget must be a number of USD of at least 0, got ${String(options.limitUsd)}.`);
-    }
+    usdAmount(options.limitUsd, "costBudget");
     this.limitNanoUsd = usdToNano(options.limitUsd);
     this.scope = options.scope;
     this.stepId = options.stepId;
@@ -108,6 +107,8 @@ export class BudgetScope {
 
 /** A worst-case amount held in several budgets until the call settles. */
 export interface Reservation {
+  /** The worst case held, in nano-dollars. */
+  readonly reservedNanoUsd: number;
   /** Settles to the actual cost (`null` when unknown: nothing is charged). Idempotent. */
   settle(actualNanoUsd: number | null): void;
 }
@@ -123,6 +124,7 @@ export const reserve = (scopes: ReadonlyArray<BudgetScope>, nano: number, stepId
   for (const scope of scopes) scope.hold(nano);
   let settled = false;
   return {
+    reservedNanoUsd: nano,
     settle(actual) {
       if (settled) return;
       settled = true;

@@ -33,6 +33,9 @@ export class PipelineDefinitionError extends Data.TaggedError("PipelineDefinitio
   readonly pipeline: string;
   readonly problem: string;
 }> {
+  /** Running it again cannot fix a definition: a step that meets one (a call's bad option) is not retried. */
+  readonly retryable = false;
+
   override get message(): string {
     return `Pipeline "${this.pipeline}": ${this.problem}`;
   }

@@ -60,10 +60,17 @@ export interface ModelCallEvent extends EventBase {
   readonly durationMs: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** `null` when the model has no known price. */
+  /** `null` when the model has no known price, or the request was abandoned. */
   readonly costNanoUsd: number | null;
   /** The error, when the call failed. */
   readonly error?: unknown;
+  /**
+   * Set when the request was sent but its billed usage never arrived (it was
+   * abandoned by a timeout or cancellation, the connection was lost, or the
+   * reply was not a completion): tokens and cost are then unknown, and its
+   * reservation (`reservedNanoUsd`) stays charged in every budget it was under.
+   */
+  readonly abandoned?: { readonly reservedNanoUsd: number };
 }
 
 /** Any event of a run. */

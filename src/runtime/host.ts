@@ -14,6 +14,8 @@ import type { UsageRecord } from "./usage.js";
 
 /** The runtime's side of a model call. */
 export interface ModelCallHost {
+  /** The pipeline whose step makes the call, for messages. */
+  readonly pipeline: string;
   readonly stepId: string;
   readonly signal: AbortSignal;
   /** The client of the run (run option, else pipeline setting, else the parent run's), if any. */
@@ -36,6 +38,13 @@ export interface ModelCallHost {
   readonly captureContent: boolean;
   /** Reports a tool call to the run's span. */
   tool(call: ToolCallInfo): void;
+  /**
+   * Registers a request in flight. If the run's report is taken while it is
+   * still open (the run ended around it), `abandon` is called then, so that
+   * the request is recorded and its event emitted before the run settles.
+   * Returns the function that unregisters it when it settles by itself.
+   */
+  track(abandon: () => void): () => void;
 }
 
 /** The key under which a model caller carries its calls. */

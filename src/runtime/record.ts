@@ -20,16 +20,18 @@ export class RunRecord {
   private readonly origin = performance.now();
   /** The run's span, when its telemetry is on. */
   readonly span: RunSpan | undefined;
+  /** What closes each request still in flight (see {@link RunRecord.closeOpen}). */
+  private readonly inFlight = new Set<() => void>();
 
   constructor(
     private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
     telemetry?: { readonly telemetry: Telemetry; readonly pipeline: string; readonly kind: "pipeline" | "router" } | undefined,
   ) {
-    this.span = telemetry === undefined ? undefined : this.open(telemetry.telemetry, telemetry.pipeline, telemetry.kind);
+    this.span = telemetry === undefined ? undefined : this.openSpan(telemetry.telemetry, telemetry.pipeline, telemetry.kind);
   }
 
   /** Opens the run's span; a telemetry that throws leaves the run untraced rather than failing it. */
-  private open(telemetry: Telemetry, pipeline: string, kind: "pipeline" | "router"): RunSpan | undefined {
+  private openSpan(telemetry: Telemetry, pipeline: string, kind: "pipeline" | "router"): RunSpan | undefined {
     try {
       return telemetry.startRun({ pipeline, kind, origin: performance.timeOrigin + this.origin });
     } catch {
@@ -40,6 +42,24 @@ export class RunRecord {
   /** Milliseconds since the run started. */
   now(): number {
     return performance.now() - this.origin;
+  }
+
+  /** Registers something in flight (a model request) that {@link closeOpen} must close; returns its unregistration. */
+  track(close: () => void): () => void {
+    this.inFlight.add(close);
+    return () => this.inFlight.delete(close);
+  }
+
+  /**
+   * Closes everything still in flight, each recording and emitting what it
+   * must: called when the run's report is taken, so that every event of the
+   * run is in its trace and has reached `onEvent` before the run settles.
+   */
+  closeOpen(): void {
+    if (this.inFlight.size === 0) return;
+    const open = [...this.inFlight];
+    this.inFlight.clear();
+    for (const close of open) close();
   }
 
   /** Appends an event to the trace, hands it to `onEvent` and the run's span; a throwing listener cannot break the run. */

@@ -12,7 +12,21 @@ export interface Usage {
   readonly costNanoUsd: number | null;
   /** `costNanoUsd` in USD, for display; `null` when unknown. */
   readonly costUsd: number | null;
+  /** Requests that returned a billed response whose usage was read. */
   readonly calls: number;
+  /**
+   * Requests sent whose billed usage never arrived: abandoned by a timeout,
+   * a retry or a cancellation, cut off by the connection, or answered with
+   * something that is not a completion. The provider may have billed them;
+   * their tokens and cost are not in the figures above.
+   */
+  readonly abandonedCalls: number;
+  /**
+   * What {@link abandonedCalls} were charged in the budgets: each one's
+   * reservation, its worst case, kept as spent since its real cost is
+   * unknown. 0 for calls made with no budget in force (nothing was reserved).
+   */
+  readonly abandonedReservedNanoUsd: number;
 }
 
 /** A run's usage: the totals, plus the same figures per step and per model. */
@@ -29,6 +43,8 @@ export interface UsageRecord {
   readonly cachedInputTokens: number;
   readonly outputTokens: number;
   readonly costNanoUsd: number | null;
+  /** Set for a request whose billed usage never arrived: what was reserved for it is charged instead. */
+  readonly abandoned?: { readonly reservedNanoUsd: number } | undefined;
 }
 
 /** No usage at all. */
@@ -39,6 +55,8 @@ export const emptyUsage: Usage = Object.freeze({
   costNanoUsd: 0,
   costUsd: 0,
   calls: 0,
+  abandonedCalls: 0,
+  abandonedReservedNanoUsd: 0,
 });
 
 /** Converts nano-dollars to dollars for display. */
@@ -57,17 +75,24 @@ export const addUsage = (left: Usage, right: Usage): Usage => {
     costNanoUsd,
     costUsd: costNanoUsd === null ? null : nanoToUsd(costNanoUsd),
     calls: left.calls + right.calls,
+    abandonedCalls: left.abandonedCalls + right.abandonedCalls,
+    abandonedReservedNanoUsd: left.abandonedReservedNanoUsd + right.abandonedReservedNanoUsd,
   };
 };
 
-const usageOf = (record: UsageRecord): Usage => ({
-  inputTokens: record.inputTokens,
-  cachedInputTokens: record.cachedInputTokens,
-  outputTokens: record.outputTokens,
-  costNanoUsd: record.costNanoUsd,
-  costUsd: record.costNanoUsd === null ? null : nanoToUsd(record.costNanoUsd),
-  calls: 1,
-});
+const usageOf = (record: UsageRecord): Usage =>
+  record.abandoned === undefined
+    ? {
+        inputTokens: record.inputTokens,
+        cachedInputTokens: record.cachedInputTokens,
+        outputTokens: record.outputTokens,
+        costNanoUsd: record.costNanoUsd,
+        costUsd: record.costNanoUsd === null ? null : nanoToUsd(record.costNanoUsd),
+        calls: 1,
+        abandonedCalls: 0,
+        abandonedReservedNanoUsd: 0,
+      }
+    : { ...emptyUsage, abandonedCalls: 1, abandonedReservedNanoUsd: record.abandoned.reservedNanoUsd };
 
 /**
  * The run's ledger: every model call is recorded once, with the step it
@@ -127,6 +152,8 @@ export class UsageLedger {
       costNanoUsd: total.costNanoUsd,
       costUsd: total.costUsd,
       calls: total.calls,
+      abandonedCalls: total.abandonedCalls,
+      abandonedReservedNanoUsd: total.abandonedReservedNanoUsd,
       byStep: this.steps === undefined ? {} : Object.fromEntries(this.steps),
       byModel: this.models === undefined ? {} : Object.fromEntries(this.models),
     };

@@ -129,6 +129,62 @@ describe("cost budgets", () => {
       { numRuns: 50 },
     );
   }, 60_000);
+
+  it("never spends past the budget with maxTokens set, even when the server bills the requests that timeouts abandon", async () => {
+    const dag = fc.array(
+      fc.record({
+        deps: fc.array(fc.nat(), { maxLength: 3 }),
+        calls: fc.integer({ min: 1, max: 3 }),
+        inputTokens: fc.integer({ min: 1, max: 2_000 }),
+        // Near maxTokens, so that each billed request costs close to its reservation.
+        outputTokens: fc.integer({ min: 400, max: 500 }),
+        // Which attempts answer after the step's timeout (bit i: attempt i+1).
+        late: fc.integer({ min: 0, max: 15 }),
+        retries: fc.integer({ min: 0, max: 3 }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    );
+    await fc.assert(
+      fc.asyncProperty(dag, fc.integer({ min: 100_000, max: 2_000_000 }), async (steps, budgetNano) => {
+        mock.server.reset();
+        mock.server.setResponder((request) => {
+          const prompt = String((request.messages.at(-1) as { content?: unknown }).content);
+          const [, output, late] = /out=(\d+) late=(\d)/.exec(prompt) ?? [];
+          // A late answer comes after the timeout, and the server bills it although the client has gone.
+          return { content: "x", latencyMs: late === "1" ? 200 : 1, billOnAbort: true, usage: { outputTokens: Number(output) } };
+        });
+        const writer = agent({ model: "gpt-4o-mini", maxTokens: 500 });
+        type Caller = { attempt: number; run(agent: unknown, message: string): Promise<unknown> };
+        type Untyped = { step(id: string, options: object, run: (ctx: Caller) => unknown): Untyped; run(input?: unknown, options?: object): Promise<unknown> };
+        let p = pipeline("abandoning", { client: mock.client }) as unknown as Untyped;
+        steps.forEach((step, index) => {
+          const after = [...new Set(step.deps.filter((dep) => dep < index))].map((dep) => `s${dep}`);
+          p = p.step(`s${index}`, { after, timeout: 60, retries: step.retries }, async (ctx) => {
+            const late = (step.late >> (ctx.attempt - 1)) & 1;
+            const prompt = "x ".repeat(Math.ceil(step.inputTokens / 2));
+            const calls = await Promise.allSettled(
+              Array.from({ length: step.calls }, () => ctx.run(writer, `out=${step.outputTokens} late=${late} ${prompt}`)),
+            );
+            for (const call of calls) if (call.status === "rejected") throw call.reason;
+          });
+        });
+        type Spent = { costNanoUsd: number | null; abandonedReservedNanoUsd: number };
+        const usage = await p.run(undefined, { costBudget: budgetNano / 1e9 }).then(
+          (result) => (result as { usage: Spent }).usage,
+          (error: unknown) => {
+            if (error instanceof CostBudgetExceededError) return error.partial!.usage;
+            if (error instanceof StepExecutionError) return error.partial.usage;
+            throw error;
+          },
+        );
+        await mock.server.idle();
+        const billed = mock.server.totalBilled();
+        expect(gpt4oMiniCost(billed.inputTokens, billed.outputTokens)).toBeLessThanOrEqual(budgetNano);
+        expect(usage.costNanoUsd! + usage.abandonedReservedNanoUsd).toBeLessThanOrEqual(budgetNano);
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
 });
 
 describe("a step's own budget", () => {
@@ -142,5 +198,26 @@ describe("a step's own budget", () => {
     const error = await p.run().then(() => expect.unreachable("the run should reject"), (caught: unknown) => caught);
     expect(error).toBeInstanceOf(CostBudgetExceededError);
     expect(error).toMatchObject({ scope: "step", stepId: "write" });
+  });
+});
+
+describe("a step budget inherited from defaults", () => {
+  it("rejects the run and the step's own ctx.run with CostBudgetExceededError (scope step), not an interruption", async () => {
+    mock.server.setResponder(() => ({ content: "ok", usage: { inputTokens: 10_000, outputTokens: 0 } }));
+    const writer = agent({ model: "gpt-4o-mini" });
+    let seenByStep: unknown;
+    const p = pipeline("inherited_budget", { client: mock.client, defaults: { costBudget: 0.0001 } }).step("write", async (ctx) => {
+      try {
+        await ctx.run(writer, "hi");
+        return await ctx.run(writer, "again");
+      } catch (error) {
+        seenByStep = error;
+        throw error;
+      }
+    });
+    const error = await p.run().then(() => expect.unreachable("the run should reject"), (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CostBudgetExceededError);
+    expect(error).toMatchObject({ scope: "step", stepId: "write", budgetUsd: 0.0001 });
+    expect(seenByStep).toBeInstanceOf(CostBudgetExceededError);
   });
 });

@@ -183,7 +183,7 @@ describe("a run's environment (envOf, the one place precedence is decided)", () 
     expect(envOf({ rateLimit: 600 }, {}, undefined).env.limiter?.requestsPerMinute).toBe(600);
     expect(() => envOf({ maxConcurrency: 0 }, {}, undefined)).toThrow("maxConcurrency must be a whole number of at least 1, got 0.");
     expect(() => envOf({ timeout: "soon" as never }, {}, undefined)).toThrow('run timeout: "soon" is not a duration');
-    expect(() => envOf({ costBudget: -1 }, {}, undefined)).toThrow("costBudget must be a number of USD of at least 0");
+    expect(() => envOf({ costBudget: -1 }, {}, undefined)).toThrow("costBudget must be a finite number of USD of at least 0, got -1.");
   });
 });
 

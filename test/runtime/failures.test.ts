@@ -198,8 +198,11 @@ describe("failures", () => {
   });
 
   it("rejects invalid config with a message naming the step", async () => {
-    const p = pipeline("config").step("a", { retries: -1 }, () => 1);
-    const error = await rejection(p.run());
+    expect(() => pipeline("config").step("a", { retries: -1 }, () => 1)).toThrow(PipelineDefinitionError);
+    expect(() => pipeline("config").step("a", { retries: -1 }, () => 1)).toThrow(
+      'Pipeline "config": step "a": retries must be a whole number of at least 0, got -1.',
+    );
+    const error = await rejection(pipeline("config").step("a", () => 1).run(undefined, { steps: { a: { retries: -1 } } }));
     expect(error).toBeInstanceOf(PipelineDefinitionError);
     expect((error as Error).message).toBe('Pipeline "config": step "a": retries must be a whole number of at least 0, got -1.');
   });

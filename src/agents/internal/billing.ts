@@ -10,6 +10,7 @@ import { UnknownModelPriceError } from "../errors.js";
 import type { ModelPrice, PriceTable } from "../../runtime/prices.js";
 import { costNanoUsd, defaultPrices, findPrice, type TokenCounts } from "../pricing.js";
 import { estimateInputTokens } from "../tokens.js";
+import { billingUnknown } from "./errors.js";
 
 /** Token counts from a response's `usage` (zeros when the server sent none). */
 export const tokensOf = (usage: CompletionUsage | null | undefined): TokenCounts => ({
@@ -34,11 +35,23 @@ export interface ResponseFacts {
   readonly text: string | undefined;
 }
 
-/** Accounts for one request: reserves its worst case up front, then settles and records what it was billed. */
+const NO_TOKENS: TokenCounts = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+
+/**
+ * Accounts for one request: reserves its worst case up front, then settles
+ * and records what it was billed. Each request is closed exactly once:
+ * settled with its billed usage, failed with an error the provider does not
+ * bill (an HTTP error status), or abandoned (sent, but its billed usage
+ * never arrived), which keeps its reservation charged. A request still open
+ * when its run's report is taken is abandoned then, so its event reaches the
+ * trace before the run settles; whatever happens to it later changes nothing.
+ */
 export class RequestBilling {
   private reservation: Reservation | undefined;
   private readonly startedAt: number;
   private readonly started = performance.now();
+  private closed = false;
+  private readonly untrack: () => void;
 
   private constructor(
     private readonly host: ModelCallHost,
@@ -47,6 +60,7 @@ export class RequestBilling {
     private readonly request: RequestFacts | undefined,
   ) {
     this.startedAt = host.now();
+    this.untrack = host.track(() => this.abandon(host.signal.aborted ? host.signal.reason : new Error("the run ended before the response arrived")));
   }
 
   /**
@@ -64,38 +78,70 @@ export class RequestBilling {
     request: RequestFacts | undefined,
   ): Promise<RequestBilling> {
     const price = findPrice(model, [defaultPrices, ...pricing]);
-    const billing = new RequestBilling(host, model, price, request);
-    if (host.budgets.length === 0) return billing;
+    if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
     if (price === undefined) throw new UnknownModelPriceError({ model });
     const inputTokens = await estimateInputTokens(model, texts, messageCount);
     const worst = costNanoUsd(price, { inputTokens, cachedInputTokens: 0, outputTokens: maxTokens ?? 0 });
-    billing.reservation = reserve(host.budgets, worst, host.stepId);
+    const reservation = reserve(host.budgets, worst, host.stepId);
+    const billing = new RequestBilling(host, model, price, request);
+    billing.reservation = reservation;
     return billing;
   }
 
   /** Settles to the billed tokens, records them, and returns the request's usage. Throws if a budget was crossed. */
   settle(tokens: TokenCounts, response?: ResponseFacts): Usage {
     const cost = this.price === undefined ? null : costNanoUsd(this.price, tokens);
+    const usage = addUsage(emptyUsage, { ...emptyUsage, ...tokens, costNanoUsd: cost, costUsd: cost === null ? null : nanoToUsd(cost), calls: 1 });
+    if (!this.close()) return usage;
     // Record before settling: settling may cross a budget, and the error then reports the ledger.
     this.host.record({ model: this.model, ...tokens, costNanoUsd: cost });
-    this.emit(tokens, cost, undefined, response);
+    this.emit(tokens, cost, undefined, undefined, response);
     this.reservation?.settle(cost);
     for (const budget of this.host.budgets) if (budget.breach !== undefined) throw budget.breach;
-    return addUsage(emptyUsage, {
-      ...tokens,
-      costNanoUsd: cost,
-      costUsd: cost === null ? null : nanoToUsd(cost),
-      calls: 1,
-    });
+    return usage;
   }
 
-  /** Releases the reservation of a request that produced no billed response. */
-  fail(error: unknown): void {
+  /**
+   * Closes a request that produced no readable billed response. One the
+   * provider answered with an error status is not billed: its reservation
+   * is released. Any other (`aborted`, or lost on the way) is abandoned.
+   */
+  fail(error: unknown, aborted: boolean): void {
+    if (aborted || billingUnknown(error)) return this.abandon(error);
+    if (!this.close()) return;
     this.reservation?.settle(0);
-    this.emit({ inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, this.price === undefined ? null : 0, error);
+    this.emit(NO_TOKENS, this.price === undefined ? null : 0, error, undefined);
   }
 
-  private emit(tokens: TokenCounts, cost: number | null, error: unknown, response?: ResponseFacts): void {
+  /**
+   * Closes a request whose reply was read but carried no usage (a stream
+   * cut off before its final usage chunk): abandoned, since the provider's
+   * count never arrived. Returns its usage: one abandoned call.
+   */
+  unbilled(): Usage {
+    this.abandon(undefined);
+    return { ...emptyUsage, abandonedCalls: 1, abandonedReservedNanoUsd: this.reservation?.reservedNanoUsd ?? 0 };
+  }
+
+  /** The request was sent, and what it was billed will never be known: its reservation stays charged. */
+  private abandon(error: unknown): void {
+    if (!this.close()) return;
+    const reservedNanoUsd = this.reservation?.reservedNanoUsd ?? 0;
+    this.reservation?.settle(reservedNanoUsd);
+    const abandoned = { reservedNanoUsd };
+    this.host.record({ model: this.model, ...NO_TOKENS, costNanoUsd: 0, abandoned });
+    this.emit(NO_TOKENS, null, error, abandoned);
+  }
+
+  /** Marks the request closed; false if it already was. */
+  private close(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.untrack();
+    return true;
+  }
+
+  private emit(tokens: TokenCounts, cost: number | null, error: unknown, abandoned: { reservedNanoUsd: number } | undefined, response?: ResponseFacts): void {
     this.host.emit(
       {
         model: this.model,
@@ -105,6 +151,7 @@ export class RequestBilling {
         outputTokens: tokens.outputTokens,
         costNanoUsd: cost,
         ...(error === undefined ? {} : { error }),
+        ...(abandoned === undefined ? {} : { abandoned }),
       },
       this.detail(tokens, response),
     );

@@ -15,9 +15,10 @@ import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
 import type { Agent, AgentInput, AgentResponse, CallOptions, ToolCallRecord } from "../types.js";
 import { AgentMaxTurnsError, AgentOutputError, AgentRequestError } from "../errors.js";
 import { tokensOf } from "./billing.js";
-import { toAgentError } from "./errors.js";
+import { isChatCompletion, notACompletion, toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
+import { checkCallOptions } from "./call-options.js";
 
 const DEFAULT_MAX_TURNS = 8;
 
@@ -57,7 +58,12 @@ const responseFacts = (completion: ChatCompletion) => {
   };
 };
 
-/** Sends one request and accounts for it. Usage of a billed response is recorded even if its output is then rejected. */
+/**
+ * Sends one request and accounts for it. Usage of a billed response is
+ * recorded even if its output is then rejected; a reply that is not a chat
+ * completion is a retryable {@link AgentRequestError} and, its usage never
+ * known, an abandoned request.
+ */
 const sendRequest = async (
   agent: Agent<unknown>,
   host: ModelCallHost,
@@ -68,9 +74,13 @@ const sendRequest = async (
   const billing = await beginRequest(agent, host, base, messages, false);
   let completion: ChatCompletion;
   try {
-    completion = await clientFor(agent, host.client).chat.completions.create({ ...base, messages }, requestOptions(signal));
+    const { data, response } = await clientFor(agent, host.client)
+      .chat.completions.create({ ...base, messages }, requestOptions(signal))
+      .withResponse();
+    if (!isChatCompletion(data)) throw notACompletion(agent.model, response.status, response.headers.get("content-type"), data);
+    completion = data;
   } catch (error) {
-    billing.fail(error);
+    billing.fail(error, signal.aborted);
     throw toAgentError(agent.model, error);
   }
   const response = host.traced ? responseFacts(completion) : undefined;
@@ -157,8 +167,9 @@ export const completeAgent = async <Output>(
   agent: Agent<Output>,
   host: ModelCallHost,
   input: AgentInput,
-  options: CallOptions = {},
+  given?: CallOptions,
 ): Promise<AgentResponse<Output>> => {
+  const options = checkCallOptions(given, host, agent.model);
   const untyped = agent as Agent<unknown>;
   const base = requestBase(untyped, options);
   const messages = initialMessages(untyped, input);

@@ -36,6 +36,50 @@ const advice = (status: number): string => {
   }
 };
 
+/**
+ * Whether a request that failed with `error` may have been billed without
+ * the bill reaching us: it was aborted, the connection was lost, or the
+ * reply could not be read. An HTTP error status (the provider refused or
+ * failed the request) is not billed.
+ */
+export const billingUnknown = (error: unknown): boolean => {
+  if (error instanceof AgentRequestError) return error.status === undefined || error.status < 400;
+  if (error instanceof OpenAI.APIError) return typeof error.status !== "number";
+  if (error instanceof SyntaxError) return true;
+  if (error instanceof TypeError && error.message === "terminated") return true;
+  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+};
+
+/** The printable start of a reply body, for an error message. */
+const firstBytes = (body: unknown): string => {
+  const text = typeof body === "string" ? body : (JSON.stringify(body) ?? String(body));
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
+};
+
+/**
+ * The error for a reply with a success status that is not a chat completion
+ * (JSON without `choices`, a proxy's HTML page): retryable, since a proxy's
+ * page is usually transient, and saying what came back.
+ */
+export const notACompletion = (model: string, status: number, contentType: string | null, body: unknown): AgentRequestError =>
+  new AgentRequestError({
+    model,
+    status,
+    retryable: true,
+    retryAfterMs: undefined,
+    detail: `the reply is not a chat completion (content-type ${contentType ?? "missing"}; it begins ${JSON.stringify(firstBytes(body))}). Check the client's baseURL, and any proxy in between.`,
+  });
+
+/** Whether a parsed reply is shaped as a chat completion: an object with a `choices` array whose first entry has a message. */
+export const isChatCompletion = (body: unknown): boolean => {
+  if (typeof body !== "object" || body === null) return false;
+  const choices = (body as { choices?: unknown }).choices;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  const first: unknown = choices[0];
+  return typeof first === "object" && first !== null && typeof (first as { message?: unknown }).message === "object";
+};
+
 /** Maps an SDK error to an {@link AgentRequestError}; anything else is returned unchanged. */
 export const toAgentError = (model: string, error: unknown): unknown => {
   if (error instanceof OpenAI.APIUserAbortError) return error;

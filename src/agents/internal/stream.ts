@@ -10,6 +10,7 @@ import type { Agent, AgentInput, AgentResponse, AgentStream, CallOptions } from 
 import { AgentConfigError } from "../errors.js";
 import { tokensOf } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
+import { checkCallOptions } from "./call-options.js";
 import { toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 
@@ -102,10 +103,11 @@ const streamRequest = async (
     // The SDK ends an aborted stream's iteration quietly: that is a failed request, not a short reply.
     signal.throwIfAborted();
   } catch (error) {
-    billing.fail(error);
+    billing.fail(error, signal.aborted);
     throw toAgentError(agent.model, error);
   }
-  return { text, usage: billing.settle(tokensOf(usage), { id, model, finishReasons, text }) };
+  // Without its final usage chunk, what the stream was billed is unknown: the request counts as abandoned.
+  return { text, usage: usage === undefined ? billing.unbilled() : billing.settle(tokensOf(usage), { id, model, finishReasons, text }) };
 };
 
 /**
@@ -118,11 +120,12 @@ export const streamAgent = <Output>(
   agent: Agent<Output>,
   host: ModelCallHost,
   input: AgentInput,
-  options: CallOptions = {},
+  given?: CallOptions,
 ): AgentStream<Output> => {
   const untyped = agent as Agent<unknown>;
   const queue = new DeltaQueue();
   const response = (async (): Promise<AgentResponse<Output>> => {
+    const options = checkCallOptions(given, host, agent.model);
     if (agent.config.tools !== undefined && Object.keys(agent.config.tools).length > 0) {
       throw new AgentConfigError({ problem: `Agent "${agent.model}" has tools; use ctx.run for tool calls, ctx.stream for plain replies.` });
     }

@@ -9,7 +9,7 @@ import { factsOf } from "../../graph/facts.js";
 import { edgesOf, findStepProblem, type Graph, type GraphNode } from "../../graph/graph.js";
 import { nodeConfigOf } from "../../graph/node-config.js";
 import { Runnable } from "../../flow/runnable.js";
-import type { StepConfig } from "../../runtime/config.js";
+import { checkSettings, checkStepConfig, unknownStepsProblem, type StepConfig } from "../../runtime/config.js";
 import type { PipelineDefinition, RunSettings, RuntimeStepContext, StepDefinition } from "../../runtime/definition.js";
 import { PipelineDefinitionError } from "../../runtime/errors.js";
 import type { Flow } from "../../runtime/flow.js";
@@ -34,6 +34,29 @@ interface RawConfigureOptions extends RunSettings {
   readonly defaults?: StepConfig | undefined;
   readonly steps?: Readonly<Record<string, StepConfig | undefined>> | undefined;
 }
+
+/** Runs `check`, reporting the TypeError it throws for a bad option value as the pipeline's definition error. */
+const checked = (pipeline: string, check: () => void): void => {
+  try {
+    check();
+  } catch (error) {
+    throw new PipelineDefinitionError({ pipeline, problem: error instanceof Error ? error.message : String(error) });
+  }
+};
+
+/** Checks a `configure` or `pipeline` layer of defaults and per-step config, and its settings. */
+const checkLayers = (
+  pipeline: string,
+  what: string,
+  settings: RunSettings,
+  defaults: StepConfig | undefined,
+  steps: Readonly<Record<string, StepConfig | undefined>> | undefined,
+): void =>
+  checked(pipeline, () => {
+    checkSettings(settings, what);
+    checkStepConfig(defaults, `${what} defaults`);
+    for (const [id, config] of Object.entries(steps ?? {})) checkStepConfig(config, `step "${id}"`);
+  });
 
 const durationMs = (value: StepConfig["timeout"], what: string): number | undefined =>
   value === undefined ? undefined : toMillis(value, what);
@@ -100,6 +123,7 @@ export class PipelineBuilder extends Runnable {
       throw new PipelineDefinitionError({ pipeline: String(name), problem: "a pipeline needs a non-empty name." });
     }
     const { input, defaults, ...settings } = options;
+    checkLayers(name, "pipeline options", settings, defaults, undefined);
     return new PipelineBuilder({
       name,
       input,
@@ -129,6 +153,7 @@ export class PipelineBuilder extends Runnable {
       });
     }
     const { after = [], when, ...config } = options;
+    checked(this.name, () => checkStepConfig(config, `step "${String(id)}"`));
     const facts = factsOf(run);
     const step: StepDefinition = {
       id,
@@ -158,16 +183,9 @@ export class PipelineBuilder extends Runnable {
 
   configure(config: RawConfigureOptions): PipelineBuilder {
     const { defaults, steps, ...settings } = config;
-    if (steps !== undefined) {
-      const known = new Set(this.definition.steps.map((step) => step.id));
-      const unknown = Object.keys(steps).filter((id) => !known.has(id));
-      if (unknown.length > 0) {
-        throw new PipelineDefinitionError({
-          pipeline: this.name,
-          problem: `configure() names ${unknown.map((id) => `"${id}"`).join(", ")}, which ${unknown.length === 1 ? "is not a step" : "are not steps"} of this pipeline.`,
-        });
-      }
-    }
+    const problem = unknownStepsProblem("configure()", steps, this.definition.steps.map((step) => step.id));
+    if (problem !== undefined) throw new PipelineDefinitionError({ pipeline: this.name, problem });
+    checkLayers(this.name, "configure()", settings, defaults, steps);
     return new PipelineBuilder({
       ...this.definition,
       settings: { ...this.definition.settings, ...settings },

@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { wholeNumber } from "../../runtime/config.js";
+import { PipelineDefinitionError } from "../../runtime/errors.js";
 import { envOf, type RunEnv } from "../../runtime/env.js";
 import { CostBudgetExceededError, partialOf } from "../../runtime/errors.js";
 import type { Flow } from "../../runtime/flow.js";
@@ -71,16 +72,23 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     private readonly keep: (result: Result) => Result = (result) => result,
   ) {
     const { concurrency, stopOnError, onProgress, costBudget, rateLimit, signal, budgets, ...runOptions } = options;
-    this.concurrency = wholeNumber(concurrency ?? DEFAULT_CONCURRENCY, 1, "concurrency");
+    // A bad option value from untyped code is the pipeline's definition error, as at every other level.
+    const definitionError = (error: unknown) =>
+      new PipelineDefinitionError({ pipeline: flow.name, problem: `batch options: ${error instanceof Error ? error.message : String(error)}` });
+    try {
+      this.concurrency = wholeNumber(concurrency ?? DEFAULT_CONCURRENCY, 1, "concurrency");
+      // One limiter and one budget for the whole batch: every run's model requests share them.
+      this.env = envOf({ costBudget, rateLimit, budgets, signal: this.controller.signal }, {}, undefined, "batch").env;
+      this.source = openSource(inputs);
+    } catch (error) {
+      throw definitionError(error);
+    }
     this.stopOnError = stopOnError ?? false;
     this.onProgress = onProgress;
     this.total = sizeOf(inputs);
     // Every run in flight listens to the batch's signal (at most `concurrency` of them): not a leak for Node to warn about.
     setMaxListeners(0, this.controller.signal);
-    // One limiter and one budget for the whole batch: every run's model requests share them.
-    this.env = envOf({ costBudget, rateLimit, budgets, signal: this.controller.signal }, {}, undefined, "batch").env;
     this.runOptions = runOptions;
-    this.source = openSource(inputs);
     if (costBudget !== undefined) {
       // The runs under the budget interrupt themselves when it is crossed; the batch only stops pulling.
       this.detach.push(this.env.budgets[0]!.onBreach((error) => this.stop(error, false)));

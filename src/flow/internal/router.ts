@@ -171,6 +171,7 @@ export class RouterFlow implements Flow {
   ): Effect.Effect<UntypedResult, unknown> {
     const start = record.now();
     const report = () => {
+      record.closeOpen();
       const end = record.now();
       return {
         usage: record.ledger.snapshot(),

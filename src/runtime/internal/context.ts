@@ -136,6 +136,7 @@ export class AttemptContext implements RuntimeStepContext {
     const span = state.record.span;
     const attempt = this.attempt;
     this.modelHost = {
+      pipeline: scope.pipeline,
       stepId: step.id,
       signal,
       client: env.client,
@@ -148,6 +149,7 @@ export class AttemptContext implements RuntimeStepContext {
       traced: span !== undefined,
       captureContent: span?.captureContent ?? false,
       tool: (call) => state.record.tool(step.id, attempt, call),
+      track: (abandon) => state.record.track(abandon),
     };
     return this.modelHost;
   }

@@ -25,6 +25,7 @@ export const outcomeOf = (pipeline: string, plan: ReadonlyArray<CompiledStep>, s
   }
   const abort = state.abort;
   if (abort?.kind === "stop") state.skipRemaining();
+  state.record.closeOpen();
   const report = {
     outputs: state.outputs(),
     usage: state.record.ledger.snapshot(),

@@ -8,6 +8,7 @@ import { envOf, type ResolvedRun, type RunEnv } from "../env.js";
 import { CheckpointMismatchError, PipelineDefinitionError, type PipelineError } from "../errors.js";
 import type { RunOptions } from "../options.js";
 import type { Checkpoint } from "../result.js";
+import { unknownStepsProblem } from "../config.js";
 import { compilePlan, type CompiledStep } from "./plan.js";
 
 /** A run ready to start. */
@@ -40,6 +41,11 @@ export const prepare = (
   let resolved: ResolvedRun;
   let plan: ReadonlyArray<CompiledStep>;
   try {
+    // From untyped code, the words configure uses. Not for a nested run: a router passes its run's `steps` to whichever route it chose.
+    if (options.steps !== undefined && inherited?.parent === undefined) {
+      const unknown = unknownStepsProblem("the run's `steps` option", options.steps, definition.steps.map((step) => step.id));
+      if (unknown !== undefined) throw new TypeError(unknown);
+    }
     resolved = envOf(options, definition.settings, inherited);
     plan = compilePlan(definition, options);
   } catch (error) {

@@ -36,6 +36,9 @@ const nestsARun = (step: CompiledStep): boolean => {
   return kind === "pipeline" || kind === "router";
 };
 
+/** What a step that was never started (the run stopped while it waited for a permit) settles with. */
+const NOT_STARTED: unique symbol = Symbol("stepgraph/notStarted");
+
 /** How the scheduler runs a plan. */
 export interface ScheduleOptions {
   readonly maxConcurrency: number | undefined;
@@ -200,6 +203,10 @@ class Scheduler {
   /** Records how a step awaited by a fiber or a Promise callback ended, and starts what it readies. */
   settled(step: CompiledStep, begin: number, attempts: number, ok: boolean, value: unknown): void {
     if (this.closed) return;
+    if (value === NOT_STARTED) {
+      this.state.notStarted(step);
+      return this.advance(NO_STEPS);
+    }
     this.advance(this.outcome(step, begin, attempts, ok, value));
   }
 
@@ -255,7 +262,12 @@ class Scheduler {
     }
     if (semaphore !== undefined || step.config.timeoutMs !== undefined || step.config.retries !== 0) {
       const run = runWithPolicy(scope, step);
-      this.forkStep(step, begin, semaphore === undefined ? run.effect : semaphore.withPermit(run.effect), run);
+      // A step still waiting for its permit when another stops the run never starts: nothing new starts after a stop.
+      const permitted =
+        semaphore === undefined
+          ? run.effect
+          : semaphore.withPermit(Effect.suspend(() => (this.state.abort?.kind === "stop" ? Effect.succeed(NOT_STARTED) : run.effect)));
+      this.forkStep(step, begin, permitted, run);
       return NO_STEPS;
     }
     const context = new AttemptContext(scope, step, 1);

@@ -186,6 +186,12 @@ export class RunState {
     return end;
   }
 
+  /** Takes back {@link begin} for a step that never started (it waited for a permit while another stopped the run). */
+  notStarted(step: CompiledStep): void {
+    this.status[step.index] = StepStatus.Pending;
+    this.running--;
+  }
+
   /** Marks every step that never started as skipped because the run stopped. */
   skipRemaining(): void {
     for (const step of this.steps) {
@@ -267,6 +273,7 @@ export class RunState {
 
   /** What the run has done so far. */
   partial(pipeline: string): PartialResult {
+    this.record.closeOpen();
     return {
       outputs: this.outputs(),
       usage: this.record.ledger.snapshot(),

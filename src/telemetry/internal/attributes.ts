@@ -50,6 +50,10 @@ export const Stepgraph = {
   stepPossiblyDuplicated: "stepgraph.step.possibly_duplicated",
   costNanoUsd: "stepgraph.cost.nano_usd",
   costUnknown: "stepgraph.cost.unknown",
+  /** A request abandoned before its billed usage arrived (timed out, cancelled): its cost is unknown and counts 0 in the totals, as in the run's usage. */
+  requestAbandoned: "stepgraph.request.abandoned",
+  /** What an abandoned request stays charged at in its budgets: its reservation. */
+  abandonedReservedNanoUsd: "stepgraph.cost.abandoned_reserved_nano_usd",
   inputTokens: "stepgraph.usage.input_tokens",
   cachedInputTokens: "stepgraph.usage.cached_input_tokens",
   outputTokens: "stepgraph.usage.output_tokens",

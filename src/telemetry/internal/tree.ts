@@ -199,7 +199,8 @@ export class RunTrace implements RunSpan {
       input: event.inputTokens,
       cached,
       output: event.outputTokens,
-      cost: event.costNanoUsd,
+      // An abandoned request counts 0 in the totals, as in the run's usage (its billed cost never arrived).
+      cost: event.abandoned === undefined ? event.costNanoUsd : 0,
     });
     span.end = span.start + event.durationMs;
     const attributes = span.attributes;
@@ -212,6 +213,10 @@ export class RunTrace implements RunSpan {
     attributes.set(Stepgraph.stepId, event.stepId);
     if (event.costNanoUsd === null) attributes.set(Stepgraph.costUnknown, true);
     else attributes.set(Stepgraph.costNanoUsd, event.costNanoUsd);
+    if (event.abandoned !== undefined) {
+      attributes.set(Stepgraph.requestAbandoned, true);
+      attributes.set(Stepgraph.abandonedReservedNanoUsd, event.abandoned.reservedNanoUsd);
+    }
     if (call !== undefined) {
       if (call.maxTokens !== undefined) attributes.set(GenAI.requestMaxTokens, call.maxTokens);
       if (call.temperature !== undefined) attributes.set(GenAI.requestTemperature, call.temperature);

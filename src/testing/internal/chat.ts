@@ -119,11 +119,22 @@ async function applyFault(exchange: Exchange, fault: Fault, answer: Answer, deps
       if (fault.afterEvents !== undefined && answer.request.stream) {
         return stream(exchange, deps, answer, delayMs, { type: "reset", afterEvents: fault.afterEvents });
       }
+      if (fault.afterBytes !== undefined && !answer.request.stream) {
+        const body = JSON.stringify(completionJson(answer.meta, answer.message, answer.usage));
+        bill(exchange, deps, answer);
+        exchange.res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+        await new Promise<void>((resolve) => exchange.res.write(body.slice(0, fault.afterBytes), () => resolve()));
+        exchange.serverDisconnect();
+        exchange.req.socket.destroy();
+        return;
+      }
       exchange.serverDisconnect();
       exchange.req.socket.destroy();
       return;
     case "hang":
       return untilAborted(exchange.signal);
+    case "raw":
+      return sendJson(exchange.res, fault.status ?? 200, fault.body, { "content-type": fault.contentType ?? "application/json" });
     case "malformed":
       bill(exchange, deps, answer);
       return sendJson(exchange.res, 200, `{"id":"${answer.meta.id}","object":"chat.completion","choices":[{ this is not json`);

@@ -25,8 +25,8 @@ interface Waiter {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
-/** Faults that end the response abnormally; a request that got one is recorded with outcome `"fault"`. */
-const ENDING_FAULTS: ReadonlySet<Fault["type"]> = new Set(["reset", "truncated", "malformed"]);
+/** Faults that end the response abnormally (or answer what is not a completion); a request that got one is recorded with outcome `"fault"`. */
+const ENDING_FAULTS: ReadonlySet<Fault["type"]> = new Set(["reset", "truncated", "malformed", "raw"]);
 
 /** How a finished request ended, from its record and its response, checked in this order. */
 function outcomeOf(record: RecordedRequest, res: ServerResponse): RequestOutcome {

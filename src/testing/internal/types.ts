@@ -15,16 +15,21 @@ export type * from "./request-types.js";
  * - `status`: answer with an OpenAI-shaped error `{ error: { message, type, code, param } }`
  *   (or `body` verbatim); `retryAfter` (seconds) sets the `Retry-After` header.
  * - `reset`: destroy the socket without writing anything; with `afterEvents`, a streaming answer
- *   first sends that many SSE events (spaced by the spec's `chunkDelayMs`) and is billed partially.
+ *   first sends that many SSE events (spaced by the spec's `chunkDelayMs`) and is billed partially;
+ *   with `afterBytes`, a plain answer first sends its headers and that many bytes of its body
+ *   (billed in full: the model finished, the connection did not).
  * - `truncated`: send headers and half of the body (half of the SSE events when streaming), then end.
  * - `malformed`: answer 200 with a body that is not valid JSON.
  * - `hang`: never answer. The request still ends when the client aborts or the server closes.
+ * - `raw`: answer with `body` verbatim, with `status` (default 200) and `contentType` (default
+ *   `application/json`): a reply that is not a chat completion, such as a proxy's HTML page. Not billed.
  *
  * @example
  * ```ts
  * server.failNext(1, { type: "status", status: 429, retryAfter: 2 });
  * server.script({ content: "slow", fault: { type: "latency", ms: 200 } });
  * server.script({ content: "cut off mid-way", chunkDelayMs: 10, fault: { type: "reset", afterEvents: 3 } });
+ * server.failNext(1, { type: "raw", contentType: "text/html", body: "<html><body>502 Bad Gateway</body></html>" });
  * ```
  */
 export type Fault =
@@ -42,10 +47,20 @@ export type Fault =
       readonly type: "reset";
       /** When streaming, SSE events sent before the socket is destroyed (the first carries only the role). */
       readonly afterEvents?: number;
+      /** When not streaming, bytes of the body sent (after the headers) before the socket is destroyed. */
+      readonly afterBytes?: number;
     }
   | { readonly type: "truncated" }
   | { readonly type: "malformed" }
-  | { readonly type: "hang" };
+  | { readonly type: "hang" }
+  | {
+      readonly type: "raw";
+      readonly body: string;
+      /** Default 200. */
+      readonly status?: number;
+      /** Default `application/json`. */
+      readonly contentType?: string;
+    };
 
 /**
  * A tool call the mock "model" makes.
