@@ -100,8 +100,14 @@ export class DurableStore implements DurableRunner {
     const workflow = defineWorkflow(target);
     let registered = this.workflows.get(workflow._tag);
     if (registered === undefined) {
-      const body = bodyOf(target, this.live, () => this.served.get(workflow._tag), this.drain);
-      registered = this.use(Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) => engine.register(workflow, body as never))).then(() => workflow);
+      const { live, served, drain } = this;
+      registered = this.use(
+        Effect.flatMap(Registry, (registry) =>
+          Effect.flatMap(WorkflowEngine.WorkflowEngine, (engine) =>
+            engine.register(workflow, bodyOf(target, live, () => served.get(workflow._tag), drain, registry) as never),
+          ),
+        ),
+      ).then(() => workflow);
       registered.catch(() => this.workflows.delete(workflow._tag));
       this.workflows.set(workflow._tag, registered);
     }

@@ -152,7 +152,11 @@ export const crashMatrix = async (options: CrashMatrixOptions): Promise<CrashMat
       const ranSecond = new Set(resumed.flatMap((line) => (line.started === undefined || replayed.has(line.started) ? [] : [line.started])));
       const end = resumed.find((line) => line.outputs !== undefined || line.error !== undefined);
       const possiblyDuplicated = end?.possiblyDuplicated ?? [];
-      const ranTwice = killed ? [...ranFirst].filter((step) => ranSecond.has(step)) : [];
+      // A step that only runs a nested pipeline or router (its steps show as "<step>/<id>") is journalled through them:
+      // it runs again in every process, and its own steps say what ran twice.
+      const ids = [...ranFirst, ...ranSecond, ...replayed];
+      const nests = (step: string) => ids.some((id) => id.startsWith(`${step}/`));
+      const ranTwice = killed ? [...ranFirst].filter((step) => ranSecond.has(step) && !nests(step)) : [];
       if (second.code !== 0 || end?.outputs === undefined) problems.push(`the resumed run did not complete: ${end?.error ?? second.stderr.trim()}`);
       else if (!isDeepStrictEqual(end.outputs, cleanEnd.outputs)) problems.push("the resumed run's outputs differ from the crash-free run's");
       for (const step of ranTwice) if (!possiblyDuplicated.includes(step)) problems.push(`step "${step}" ran in both processes but was not reported as possibly duplicated`);

@@ -10,7 +10,7 @@ describe("the crash matrix", () => {
       execArgv: ["--import", "tsx"],
       durableModule: new URL("../../src/durable/index.ts", import.meta.url).href,
     });
-    // Nine journalled steps (the sub-pipeline step is journalled through its two steps): four boundaries each.
+    // Eleven journalled steps (the sub-pipeline step is journalled through its two steps): four boundaries each.
     expect(report.boundaries).toBe(44);
     expect(report.outputs).toMatchObject({ finish: { parts: [16, "t-left+t-right/b", "t-left+t-right/c"], done: true } });
     expect(report.cases.filter((entry) => entry.problems.length > 0)).toEqual([]);

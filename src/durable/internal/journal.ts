@@ -1,10 +1,9 @@
 /**
  * A durable run's journal over Effect's workflow engine: each step is an
  * Activity named after its id, whose result (the step's outcome, attempts
- * and usage, as JSON) the engine stores. Before it, a tiny "started"
- * Activity marks that the step began: when a replay finds the mark but no
- * outcome, a crash cut the step short, and its new run is reported as
- * possibly duplicated.
+ * and usage, as JSON) the engine stores. As the Activity starts, it marks
+ * the step in the store's own table: an Activity that finds its mark was cut
+ * short before (a crash), so its new run is reported as possibly duplicated.
  */
 import { createHash } from "node:crypto";
 import * as Cause from "effect/Cause";
@@ -19,6 +18,7 @@ import { isStopRequest, stopRequest } from "../../runtime/stop.js";
 import type { RunUsage, Usage } from "../../runtime/usage.js";
 import { JournalledStepError, NotJournallableError } from "../errors.js";
 import { jsonProblem } from "./json.js";
+import type { RunRegistry } from "./registry.js";
 
 /** A step's outcome as the journal stores it. */
 type Outcome =
@@ -34,8 +34,9 @@ type Outcome =
 /**
  * Crash testing (`crashMatrix` in `stepgraph/testing`): with
  * `STEPGRAPH_CRASH_AT=<n>` set, the process kills itself with SIGKILL at its
- * n-th journal boundary (before a step's "started" mark, before the step
- * runs, before its outcome is stored, after it is stored); with
+ * n-th journal boundary (before a step's Activity, after the step's mark,
+ * before its outcome is stored, after it is stored; a replay passes the
+ * first and last); with
  * `STEPGRAPH_CRASH_COUNT=1`, it writes how many boundaries it passed to
  * stderr (`stepgraph-journal-boundaries <n>`) when it exits.
  */
@@ -106,6 +107,9 @@ export class ActivityJournal implements StepJournal {
     private readonly workflow: Context.Context<WorkflowEngine.WorkflowEngine | WorkflowEngine.WorkflowInstance>,
     /** The store's count of steps in flight, which a closing store waits for. */
     private readonly drain: Drain,
+    /** Where a step's start is marked, and this generation's workflow execution, under which it is. */
+    private readonly marks: Pick<RunRegistry, "mark">,
+    private readonly executionId: string,
     /** Where a nested run's steps are journalled: `""` for the run itself, else `"<step>@<attempt>/"` per level. */
     private readonly prefix = "",
   ) {}
@@ -116,42 +120,36 @@ export class ActivityJournal implements StepJournal {
   }
 
   nested(scope: string): ActivityJournal {
-    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, this.workflow, this.drain, `${this.prefix}${scope}/`);
+    return new ActivityJournal(this.pipeline, this.runId, this.generation, undefined, this.workflow, this.drain, this.marks, this.executionId, `${this.prefix}${scope}/`);
   }
 
   step(step: JournalStep, attempts: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown> {
     const stepId = this.prefix + step.stepId;
-    let startedHere = false;
     let ranHere = false;
-    const started = Activity.make({
-      name: `${stepId}/started`,
-      success: Schema.Boolean,
-      execute: Effect.sync(() => (startedHere = true)),
-      interruptRetryPolicy: noInterruptRetry,
-    });
     const outcome = Activity.make({
       name: stepId,
       success: Schema.Json,
       execute: Effect.suspend(() => {
         ranHere = true;
-        boundary();
-        // The step began before (in a process that crashed, or on a worker that gave its runs up), and runs again.
-        const again = !startedHere;
-        if (again) step.possiblyDuplicated();
-        return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => {
+        // The store's database failing under the journal is not the step's failure: the run cannot go on.
+        return Effect.flatMap(Effect.orDie(this.marks.mark(this.executionId, stepId)), (first) => {
           boundary();
-          return { ...entry, possiblyDuplicated: again } as unknown as Schema.Json;
+          // The step was marked before: it began in a process that crashed (or on a worker that gave its runs up), and runs again.
+          const again = !first;
+          if (again) step.possiblyDuplicated();
+          return Effect.map(this.attemptsToOutcome(step, attempts), (entry) => {
+            boundary();
+            return { ...entry, possiblyDuplicated: again } as unknown as Schema.Json;
+          });
         });
       }),
       interruptRetryPolicy: noInterruptRetry,
     });
-    const journalled = Effect.flatMap(Effect.andThen(atBoundary, started), () =>
-      Effect.flatMap(Effect.tap(outcome, atBoundary), (stored) => {
-        const entry = stored as unknown as Outcome & { readonly possiblyDuplicated?: boolean };
-        if (!ranHere) step.replayed(entry.attempts, entry.usage, entry.possiblyDuplicated === true);
-        return this.replay(stepId, entry);
-      }),
-    );
+    const journalled = Effect.flatMap(Effect.andThen(atBoundary, Effect.tap(outcome, atBoundary)), (stored) => {
+      const entry = stored as unknown as Outcome & { readonly possiblyDuplicated?: boolean };
+      if (!ranHere) step.replayed(entry.attempts, entry.usage, entry.possiblyDuplicated === true);
+      return this.replay(stepId, entry);
+    });
     const { drain } = this;
     const counted = Effect.suspend(() => {
       // A closing store starts no step: the run goes on wherever it goes next (another worker, the next process).

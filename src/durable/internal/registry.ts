@@ -1,8 +1,9 @@
 /**
  * Which pipeline shape each run id was journalled by: a run is refused by a
  * pipeline whose steps or dependencies differ (the workflow engine would
- * otherwise replay one shape's outcomes into another). One small table in
- * the store's database, or a Map for the memory store.
+ * otherwise replay one shape's outcomes into another); and which steps
+ * started, so that a step run again after a crash is known. Two small
+ * tables in the store's database, or a Map and a Set for the memory store.
  */
 import * as Effect from "effect/Effect";
 import * as SqlClient from "effect/sql/SqlClient";
@@ -21,11 +22,25 @@ export interface RunRegistry {
   find(runId: string): Effect.Effect<(RunIdentity & { readonly generation: number }) | undefined, unknown>;
   /** Records that the run's generation `generation` has started. */
   advance(runId: string, generation: number): Effect.Effect<void, unknown>;
+  /**
+   * Marks that step `step` of workflow execution `executionId` started; true
+   * the first time, false when it was marked before (an earlier run of it
+   * was cut short, so this one may duplicate its effects).
+   */
+  mark(executionId: string, step: string): Effect.Effect<boolean, unknown>;
 }
 
 export const memoryRegistry = (): RunRegistry => {
   const runs = new Map<string, RunIdentity & { generation: number }>();
+  const marks = new Set<string>();
   return {
+    mark: (executionId, step) =>
+      Effect.sync(() => {
+        const key = `${executionId}\u0000${step}`;
+        if (marks.has(key)) return false;
+        marks.add(key);
+        return true;
+      }),
     claim: (runId, identity) =>
       Effect.sync(() => {
         const known = runs.get(runId);
@@ -45,8 +60,16 @@ export const memoryRegistry = (): RunRegistry => {
 /** The registry in the store's SQL database (SQLite or PostgreSQL): table `stepgraph_runs`. */
 export const sqlRegistry = (sql: SqlClient.SqlClient): Effect.Effect<RunRegistry, unknown> =>
   Effect.map(
-    sql`CREATE TABLE IF NOT EXISTS stepgraph_runs (run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, shape TEXT NOT NULL, generation INTEGER NOT NULL DEFAULT 1)`,
+    Effect.andThen(
+      sql`CREATE TABLE IF NOT EXISTS stepgraph_runs (run_id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, shape TEXT NOT NULL, generation INTEGER NOT NULL DEFAULT 1)`,
+      sql`CREATE TABLE IF NOT EXISTS stepgraph_marks (execution_id TEXT NOT NULL, step TEXT NOT NULL, PRIMARY KEY (execution_id, step))`,
+    ),
     (): RunRegistry => ({
+      mark: (executionId, step) =>
+        Effect.map(
+          sql<{ step: string }>`INSERT INTO stepgraph_marks (execution_id, step) VALUES (${executionId}, ${step}) ON CONFLICT DO NOTHING RETURNING step`,
+          (rows) => rows.length > 0,
+        ),
       claim: (runId, identity) =>
         Effect.gen(function* () {
           yield* sql`INSERT INTO stepgraph_runs (run_id, pipeline, shape) VALUES (${runId}, ${identity.pipeline}, ${JSON.stringify(identity.shape)}) ON CONFLICT (run_id) DO NOTHING`;

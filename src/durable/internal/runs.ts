@@ -25,6 +25,7 @@ import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint, UntypedResult } from "../../runtime/result.js";
 import type { RunUsage } from "../../runtime/usage.js";
 import { ActivityJournal, type Drain } from "./journal.js";
+import type { RunRegistry } from "./registry.js";
 
 /** How one generation ended, as the engine stores it. */
 export type Ending =
@@ -95,7 +96,7 @@ const endingOf = (exit: Exit.Exit<UntypedResult, unknown>): Ending => {
  * how it ended.
  */
 export const bodyOf =
-  (target: DurableTarget, live: Map<string, LiveRun>, served: () => ((input: unknown) => LiveRun) | undefined, drain: Drain) =>
+  (target: DurableTarget, live: Map<string, LiveRun>, served: () => ((input: unknown) => LiveRun) | undefined, drain: Drain, marks: Pick<RunRegistry, "mark">) =>
   (run: Schema.Schema.Type<Schema.Struct<typeof payload>>, executionId: string) =>
     Effect.gen(function* () {
       // The waiting caller's run; else, in a worker serving the pipeline, the worker's.
@@ -106,7 +107,7 @@ export const bodyOf =
       }
       const carried = run.carried === null ? undefined : (run.carried as unknown as RunUsage);
       const workflow = yield* Effect.context<WorkflowEngine.WorkflowEngine | WorkflowEngine.WorkflowInstance>();
-      const journal = new ActivityJournal(target.name, run.runId, run.generation, carried, workflow, drain);
+      const journal = new ActivityJournal(target.name, run.runId, run.generation, carried, workflow, drain, marks, executionId);
       const options: RunOptions = run.checkpoint === null ? caller.options : { ...caller.options, resume: run.checkpoint as unknown as Checkpoint };
       const exit = yield* Effect.exit(caller.run(journal, options));
       caller.exit = exit;
