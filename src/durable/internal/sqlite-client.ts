@@ -62,7 +62,8 @@ const connectionOf = (db: BetterSqlite3.Database): Connection => {
     let statement = cache.get(sql);
     if (statement === undefined) {
       statement = db.prepare(sql);
-      if (cache.size > 200) cache.clear();
+      // The engine's statements are a few hundred shapes at most; past that, drop the oldest.
+      if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
       cache.set(sql, statement);
     }
     return statement;
