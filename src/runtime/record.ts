@@ -25,15 +25,15 @@ export class RunRecord {
 
   constructor(
     private readonly onEvent: ((event: PipelineEvent) => void) | undefined,
-    telemetry?: { readonly telemetry: Telemetry; readonly pipeline: string; readonly kind: "pipeline" | "router" } | undefined,
+    telemetry?: { readonly telemetry: Telemetry; readonly pipeline: string; readonly kind: "pipeline" | "router"; readonly runId?: string | undefined } | undefined,
   ) {
-    this.span = telemetry === undefined ? undefined : this.openSpan(telemetry.telemetry, telemetry.pipeline, telemetry.kind);
+    this.span = telemetry === undefined ? undefined : this.openSpan(telemetry.telemetry, telemetry.pipeline, telemetry.kind, telemetry.runId);
   }
 
   /** Opens the run's span; a telemetry that throws leaves the run untraced rather than failing it. */
-  private openSpan(telemetry: Telemetry, pipeline: string, kind: "pipeline" | "router"): RunSpan | undefined {
+  private openSpan(telemetry: Telemetry, pipeline: string, kind: "pipeline" | "router", runId: string | undefined): RunSpan | undefined {
     try {
-      return telemetry.startRun({ pipeline, kind, origin: performance.timeOrigin + this.origin });
+      return telemetry.startRun({ pipeline, kind, origin: performance.timeOrigin + this.origin, runId });
     } catch {
       return undefined;
     }

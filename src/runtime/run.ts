@@ -75,7 +75,7 @@ export const runPipeline = (
 
 /** A new record for a run of `name` in `env`: traced when the env has telemetry. */
 export const recordOf = (name: string, kind: "pipeline" | "router", env: RunEnv): RunRecord =>
-  new RunRecord(env.onEvent, env.telemetry === undefined ? undefined : { telemetry: env.telemetry, pipeline: name, kind });
+  new RunRecord(env.onEvent, env.telemetry === undefined ? undefined : { telemetry: env.telemetry, pipeline: name, kind, runId: env.journal?.runId });
 
 /**
  * `run`, ending `record`'s span when it ends (waiting for the spans to be

@@ -30,6 +30,8 @@ export interface RunStart {
   readonly kind: "pipeline" | "router";
   /** Epoch milliseconds (fractional) of the run's clock origin: an event's `at` is relative to it. */
   readonly origin: number;
+  /** A durable run's id (the same in every process that resumes it); undefined for a run that is not journalled. */
+  readonly runId?: string | undefined;
 }
 
 /** What a model call reports beyond its trace event: request and response facts, and content when captured. */

@@ -51,6 +51,8 @@ describe("a durable run whose store closes mid-run", () => {
       expect(steps.get("first")?.attributes["stepgraph.step.replayed"]).toBe(true);
       expect(steps.get("second")?.attributes["stepgraph.step.possibly_duplicated"]).toBe(true);
       expect(steps.get("second")?.attributes["stepgraph.step.replayed"]).toBeUndefined();
+      const root = receiver.spans.find((span) => span.name === "invoke_workflow reopen");
+      expect(root?.attributes["stepgraph.run.id"]).toBe("reopen-1");
     } finally {
       await reopened.close();
     }

@@ -122,7 +122,8 @@ export class RunTrace implements RunSpan {
     attributes.set(GenAI.workflowName, start.pipeline);
     attributes.set(Stepgraph.pipeline, start.pipeline);
     attributes.set(Stepgraph.runKind, start.kind);
-    attributes.set(Stepgraph.runId, randomUUID());
+    // A durable run is known by its run id in every process that resumes it.
+    attributes.set(Stepgraph.runId, start.runId ?? randomUUID());
     this.spans = tree ?? new Tree(this.run, options);
     if (tree !== undefined) tree.add(this.run);
   }
