@@ -15,6 +15,7 @@ import type { AsStepArgs, FlowTypes, OptionsArgs, SubStepContext, SubStepReturn 
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
+  AfterIds,
   DepOutputs,
   Entry,
   IndexAfter,
@@ -74,12 +75,24 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
   readonly "~flow"?: FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop>;
 
   /**
-   * Adds a step with no dependencies. Its output type is inferred from `run`,
-   * which may return a value, a Promise or an Effect.
+   * Adds a step with options: the earlier steps it waits for (`after`, ids
+   * of earlier steps only, so a cycle cannot be written; it reads them with
+   * `ctx.dep`), a condition, timeout, retries, ... Its output type is
+   * inferred from `run`, which may return a value, a Promise or an Effect.
+   *
+   * One signature for every call with options, and it comes first, for the
+   * editor: a mistake in the options is then reported on the mistaken token
+   * (a misspelt id in `after`, with "Did you mean"), not as "No overload
+   * matches this call" on `step`; and while the options are typed, before
+   * `run` is written, the editor completes them from this signature (the
+   * ids in `after`, the option names). With no `after`, `After` is `[]`:
+   * nothing to read, and `ctx` is still typed for `agent.asStep((ctx) => …)`.
    *
    * @example
    * ```ts
-   * pipeline<{ text: string }>("p").step("words", (ctx) => ctx.input.text.split(" "));
+   * pipeline<{ text: string }>("p")
+   *   .step("words", (ctx) => ctx.input.text.split(" "))
+   *   .step("count", { after: ["words"], timeout: "1 second" }, (ctx) => ctx.dep("words").length);
    * ```
    *
    * @typeParam Earlier - the outputs of the steps declared so far: `Outputs`,
@@ -89,6 +102,38 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * instantiates a type holding the call's own type parameters (the return
    * type, `ctx`, …): several walks over every earlier step, per step. As a
    * type parameter of the call it is substituted whole (see bench/typecheck).
+   */
+  step<
+    Earlier,
+    EarlierIndex extends OutputIndex,
+    Id extends string,
+    Returned,
+    const After extends ReadonlyArray<Ids> = [],
+    Condition extends boolean = never,
+  >(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
+    id: NewStepId<Id, Ids>,
+    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Returned,
+  ): Pipeline<
+    Input,
+    Parsed,
+    Earlier & Entry<Id, StepOutput<Returned>>,
+    StepOutput<Returned>,
+    Services,
+    Skippable | SkippableIf<Condition, Id>,
+    Stop | StopPayload<Returned>,
+    Ids | Id,
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
+  >;
+
+  /**
+   * Adds a step with no dependencies and no options.
+   *
+   * @example
+   * ```ts
+   * pipeline<{ text: string }>("p").step("words", (ctx) => ctx.input.text.split(" "));
+   * ```
    */
   step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned>(
     this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
@@ -101,70 +146,6 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     StepOutput<Returned>,
     Services,
     Skippable,
-    Stop | StopPayload<Returned>,
-    Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
-  >;
-
-  /**
-   * Adds a step with options but no dependencies (timeout, retries, a
-   * condition, ...). This overload comes before the one with `after` on
-   * purpose: with no `after` to infer from, that one would leave its
-   * dependency type unresolved and `agent.asStep((ctx) => …)` would lose the
-   * type of `ctx`.
-   *
-   * @example
-   * ```ts
-   * pipeline<{ text: string }>("p").step("words", { timeout: "1 second" }, (ctx) => ctx.input.text.split(" "));
-   * ```
-   */
-  step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned, Condition extends boolean = never>(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
-    id: NewStepId<Id, Ids>,
-    options: StepOptions<undefined, (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
-  ): Pipeline<
-    Input,
-    Parsed,
-    Earlier & Entry<Id, StepOutput<Returned>>,
-    StepOutput<Returned>,
-    Services,
-    Skippable | SkippableIf<Condition, Id>,
-    Stop | StopPayload<Returned>,
-    Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
-  >;
-
-  /**
-   * Adds a step that waits for the steps in `after` (ids of earlier steps
-   * only, so a cycle cannot be written) and reads them with `ctx.dep`.
-   *
-   * @example
-   * ```ts
-   * pipeline<{ text: string }>("p")
-   *   .step("words", (ctx) => ctx.input.text.split(" "))
-   *   .step("count", { after: ["words"], timeout: "1 second" }, (ctx) => ctx.dep("words").length);
-   * ```
-   */
-  step<
-    Earlier,
-    EarlierIndex extends OutputIndex,
-    Id extends string,
-    const After extends ReadonlyArray<Ids>,
-    Returned,
-    Condition extends boolean = never,
-  >(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
-    id: NewStepId<Id, Ids>,
-    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, After[number]>, After[number], Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, After[number]>, After[number], Services, Skippable>) => Returned,
-  ): Pipeline<
-    Input,
-    Parsed,
-    Earlier & Entry<Id, StepOutput<Returned>>,
-    StepOutput<Returned>,
-    Services,
-    Skippable | SkippableIf<Condition, Id>,
     Stop | StopPayload<Returned>,
     Ids | Id,
     IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>

@@ -129,3 +129,18 @@ export type ResultOutputs<Outputs, Skippable extends string> = [Skippable] exten
  * before the function's `ctx` parameter could be typed.
  */
 export type SkippableIf<Condition, Id extends string> = [Condition] extends [never] ? never : Id;
+
+/**
+ * The ids a step lists in `after`: what its `ctx.dep` accepts. `never` when
+ * `after` is left out. Written as a conditional type rather than
+ * `After[number]` on purpose: when a step's function is itself the result of
+ * a generic call (`sub.asStep((ctx) => …)`), the compiler types that call's
+ * `ctx` from this signature before `After` is inferred, and `After[number]`
+ * on the not-yet-inferred `After` left it untyped; the conditional resolves
+ * to `never` there.
+ */
+export type AfterIds<After> = [After] extends [never]
+  ? never
+  : After extends ReadonlyArray<infer Id extends string>
+    ? Id
+    : never;
