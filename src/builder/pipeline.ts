@@ -11,7 +11,7 @@ import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "../flow/batch.js";
-import type { AsStepArgs, FlowTypes, OptionsArgs, SubStepContext, SubStepReturn } from "../flow/types.js";
+import type { AsStepArgs, FlowTypes, OptionsArgs, RequiringPromise, SubStepContext, SubStepReturn } from "../flow/types.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
@@ -25,6 +25,7 @@ import type {
   SkippableIf,
   StepIds,
   StepOutput,
+  StepRequirements,
   StopPayload,
 } from "./types.js";
 
@@ -67,12 +68,26 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * @typeParam Index - where steps look their dependencies' outputs up (see
  * {@link OutputIndex}); leave it out when writing the type: a pipeline without
  * one is searched whole
+ * @typeParam Requirements - the Effect services (from Effect's `Context`) its
+ * Effect steps require: `toEffect`'s Effect requires them, and `run` must be
+ * given a `layer` or `runtime` providing them
  */
-export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never, Ids extends string = StepIds<Outputs>, Index extends OutputIndex = OutputIndex> {
+export interface Pipeline<
+  Input,
+  Parsed,
+  Outputs,
+  Output,
+  Services,
+  Skippable extends string = never,
+  Stop = never,
+  Ids extends string = StepIds<Outputs>,
+  Index extends OutputIndex = OutputIndex,
+  Requirements = never,
+> {
   readonly name: string;
 
   /** Phantom: what this pipeline carries in its types, for routers and sub-pipeline steps. Never set at run time. */
-  readonly "~flow"?: FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop>;
+  readonly "~flow"?: FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop, Requirements>;
 
   /**
    * Adds a step with options: the earlier steps it waits for (`after`, ids
@@ -111,7 +126,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     const After extends ReadonlyArray<Ids> = [],
     Condition extends boolean = never,
   >(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex, Requirements>,
     id: NewStepId<Id, Ids>,
     options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Condition>,
     run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Returned,
@@ -124,7 +139,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Skippable | SkippableIf<Condition, Id>,
     Stop | StopPayload<Returned>,
     Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>,
+    Requirements | StepRequirements<Returned>
   >;
 
   /**
@@ -136,7 +152,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * ```
    */
   step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned>(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex, Requirements>,
     id: NewStepId<Id, Ids>,
     run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
@@ -148,7 +164,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Skippable,
     Stop | StopPayload<Returned>,
     Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>,
+    Requirements | StepRequirements<Returned>
   >;
 
   /**
@@ -162,7 +179,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("load", (ctx) => ctx.services.db.find(ctx.input.id));
    * ```
    */
-  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids, Index>;
+  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids, Index, Requirements>;
 
   /**
    * Returns a pipeline with more configuration: step defaults, per-step
@@ -173,7 +190,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * const slow = p.configure({ steps: { count: { timeout: "5 seconds", retries: 2 } } });
    * ```
    */
-  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids, Index>;
+  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids, Index, Requirements>;
 
   /**
    * Runs the pipeline. Resolves with every step's output (or, when a step
@@ -183,14 +200,14 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   run(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
+    ...options: OptionsArgs<RunOptions<Services, Ids>, Services, Requirements>
   ): Promise<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>>;
 
   /** The run as an Effect with typed errors, to compose inside Effect programs. `run` is this Effect run as a Promise. */
   toEffect(
     input: Input,
     ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
-  ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>;
+  ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError, Requirements>;
 
   /**
    * Runs the pipeline once per input, `concurrency` runs at a time (default
@@ -215,7 +232,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services>
+    ...options: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Keep>, PipelineError>>>;
 
   /**
@@ -234,7 +251,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services>
+    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**
@@ -244,7 +261,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services>
+    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**
@@ -268,7 +285,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("enrich", { after: ["classify"] }, enrich.asStep((ctx) => ({ text: `${ctx.dep("classify")}: ${ctx.input.doc}` })));
    * ```
    */
-  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => Promise<SubStepReturn<Output, Stop>>;
+  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => RequiringPromise<SubStepReturn<Output, Stop>, Requirements>;
 
   /** The step graph: nodes in declaration order and their dependency edges. */
   graph(): Graph;

@@ -16,6 +16,18 @@ type Resolved<Returned> =
  */
 export type StepOutput<Returned> = Exclude<Resolved<Returned>, StopRequest<unknown>>;
 
+/**
+ * The Effect services a step function's return value requires: an Effect's
+ * `R`, or what a sub-pipeline step's Promise is marked with (see
+ * `RequiringPromise`); `never` for anything else.
+ */
+export type StepRequirements<Returned> =
+  Returned extends Effect.Effect<infer _Success, infer _Failure, infer Requirements>
+    ? Requirements
+    : Returned extends { readonly "~requirements"?: infer Requirements }
+      ? Exclude<Requirements, undefined>
+      : never;
+
 /** The payload types of the `ctx.stop(payload)` calls a step function can return. */
 export type StopPayload<Returned> = Resolved<Returned> extends infer Value
   ? Value extends StopRequest<infer Payload>

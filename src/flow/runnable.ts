@@ -3,16 +3,26 @@
  * (`run`, `toEffect`, `runMany`, `runEach`, `asStep`, `graph`, `toMermaid`),
  * written once. A pipeline builder and a router only say which Flow they are.
  */
-import type * as Effect from "effect/Effect";
+import * as Cause from "effect/Cause";
+import * as Effect from "effect/Effect";
+import type * as Layer from "effect/Layer";
+import type * as ManagedRuntime from "effect/ManagedRuntime";
 import type { Graph } from "../graph/graph.js";
 import { renderMermaid } from "../graph/mermaid.js";
 import type { RuntimeStepContext } from "../runtime/definition.js";
 import type { Flow } from "../runtime/flow.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { UntypedResult } from "../runtime/result.js";
+import { runToPromise } from "../runtime/run.js";
 import type { BatchInputs, BatchOptions, BatchOutcome, RunManyOptions } from "./batch.js";
 import { runBatch, streamBatch } from "./internal/batch.js";
 import { subFlowStep } from "./internal/sub-step.js";
+
+/** What `run` may be given to provide the Effect services of Effect steps (typed as `ProvideOptions` in flow/types.ts). */
+interface ProvidedEffects {
+  readonly layer?: Layer.Layer<never, unknown, never> | undefined;
+  readonly runtime?: ManagedRuntime.ManagedRuntime<never, unknown> | undefined;
+}
 
 /** The untyped runtime value behind a `Pipeline` or `Router`; their types live in builder/pipeline.ts and flow/router.ts. */
 export abstract class Runnable {
@@ -23,8 +33,22 @@ export abstract class Runnable {
     return this.flowOf().name;
   }
 
-  run(input: unknown, options?: RunOptions): Promise<UntypedResult> {
-    return this.flowOf().start(input, options ?? {}, undefined);
+  /**
+   * A run as a Promise. Given a `layer` or `runtime` (what the types require
+   * when Effect steps need Effect services), the run is `toEffect`'s Effect
+   * with them provided; otherwise the flow starts it as it sees fit.
+   */
+  run(input: unknown, options?: RunOptions & ProvidedEffects): Promise<UntypedResult> {
+    if (options?.layer === undefined && options?.runtime === undefined) return this.flowOf().start(input, options ?? {}, undefined);
+    const { layer, runtime, ...runOptions } = options;
+    const effect = this.flowOf().run(input, runOptions, undefined);
+    if (runtime !== undefined) {
+      return runtime.runPromiseExit(effect).then((exit) => {
+        if (exit._tag === "Success") return exit.value;
+        throw Cause.squash(exit.cause);
+      });
+    }
+    return runToPromise(Effect.provide(effect, layer as Layer.Layer<never, unknown, never>));
   }
 
   toEffect(input: unknown, options?: RunOptions): Effect.Effect<UntypedResult, unknown> {

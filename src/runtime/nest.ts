@@ -72,5 +72,5 @@ export const nestInStep = (
   if (!(ctx instanceof AttemptContext)) return child.start(input, { signal: ctx.signal, services: ctx.services }, undefined);
   const { env, state } = ctx.scope;
   const parent: RunEnv = { ...env, signal: ctx.signal, budgets: ctx.budgets() };
-  return runToPromise(nest(child, input, {}, parent, state.record, ctx.stepId));
+  return runToPromise(nest(child, input, {}, parent, state.record, ctx.stepId), ctx.scope.effects);
 };

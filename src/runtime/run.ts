@@ -42,12 +42,19 @@ const EMPTY_CONTEXT = Context.empty();
 const needsFiber = (prepared: Prepared): boolean =>
   prepared.timeoutMs !== undefined || prepared.env.signal !== undefined || prepared.env.budgets.length > 0;
 
-const scopeOf = (definition: PipelineDefinition, parsed: unknown, prepared: Prepared, state: RunState): RunScope => ({
+const scopeOf = (
+  definition: PipelineDefinition,
+  parsed: unknown,
+  prepared: Prepared,
+  state: RunState,
+  effects: Context.Context<never>,
+): RunScope => ({
   pipeline: definition.name,
   input: parsed,
   state,
   env: prepared.env,
   stepBudgets: new Map(),
+  effects,
 });
 
 /**
@@ -96,7 +103,7 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
     const launch = (checked: Exit.Exit<unknown, PipelineError>): void => {
       if (checked._tag === "Failure") return reject(Cause.squash(checked.cause));
       const state = new RunState(setup.plan, new RunRecord(setup.env.onEvent), setup.resumed);
-      startSteps(scopeOf(definition, checked.value, setup, state), setup, EMPTY_CONTEXT, () => {
+      startSteps(scopeOf(definition, checked.value, setup, state, EMPTY_CONTEXT), setup, EMPTY_CONTEXT, () => {
         const exit = outcomeOf(definition.name, setup.plan, state);
         if (exit._tag === "Success") resolve(exit.value);
         else reject(Cause.squash(exit.cause));
@@ -113,7 +120,9 @@ const startRun = (definition: PipelineDefinition, parsed: unknown, prepared: Pre
   const { plan, timeoutMs, env } = prepared;
   const name = definition.name;
   const state = new RunState(plan, record, prepared.resumed);
-  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state), prepared);
+  let steps: Effect.Effect<void, PipelineError> = Effect.contextWith((effects: Context.Context<never>) =>
+    runSteps(scopeOf(definition, parsed, prepared, state, effects), prepared),
+  );
   if (timeoutMs !== undefined) {
     const timedOut = () => Effect.fail(new PipelineTimeoutError({ pipeline: name, timeoutMs, partial: state.partial(name) }));
     steps = timeoutMs <= 0 ? Effect.suspend(timedOut) : Effect.timeoutOrElse(steps, { duration: timeoutMs, orElse: timedOut });
@@ -138,9 +147,12 @@ const startRun = (definition: PipelineDefinition, parsed: unknown, prepared: Pre
   return Effect.flatMap(steps, () => outcomeOf(name, plan, state));
 };
 
-/** Runs an Effect-built run as a Promise that rejects with the run's own error (not a wrapper). */
-export const runToPromise = async <A>(effect: Effect.Effect<A, unknown>): Promise<A> => {
-  const exit = await Effect.runPromiseExit(effect);
+/**
+ * Runs an Effect-built run as a Promise that rejects with the run's own error
+ * (not a wrapper), with the Effect services `effects` (none by default).
+ */
+export const runToPromise = async <A>(effect: Effect.Effect<A, unknown>, effects: Context.Context<never> = EMPTY_CONTEXT): Promise<A> => {
+  const exit = await Effect.runPromiseExitWith(effects)(effect);
   if (exit._tag === "Success") return exit.value;
   throw Cause.squash(exit.cause);
 };

@@ -2,6 +2,7 @@
  * The object a step function receives. Its AbortSignal is created only when a
  * step reads it, so steps that never look at it pay nothing.
  */
+import type * as Context from "effect/Context";
 import { BudgetScope } from "../budget.js";
 import type { RuntimeStepContext } from "../definition.js";
 import type { RunEnv } from "../env.js";
@@ -18,6 +19,13 @@ export interface RunScope {
   readonly env: RunEnv;
   /** Each step's own budget, made on first use. */
   readonly stepBudgets: Map<string, BudgetScope>;
+  /**
+   * The Effect services the run was given (the context of the Effect it runs
+   * in: `toEffect`'s caller's, or what `run` provided from a `layer` or
+   * `runtime`). A run nested in one of its steps runs with them, so the
+   * nested pipeline's Effect steps find them too.
+   */
+  readonly effects: Context.Context<never>;
 }
 
 /** What `pace` is without a rate limit: nothing to wait for. */
