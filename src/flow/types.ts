@@ -65,6 +65,16 @@ export type OptionsArgs<Options, Services, Requirements = never> = [Requirements
     : [options_with_services_and_layer: Options & { readonly services: Services } & ProvideOptions<Requirements>];
 
 /**
+ * The arguments after the inputs of `runMany` and `runEach`: as for `run`,
+ * but a flow whose Effect steps require Effect services cannot be batched
+ * yet (a batch's runs are not given a layer or runtime): run it per input
+ * with `toEffect` inside an Effect program that provides them.
+ */
+export type BatchArgs<Options, Services, Requirements> = [Requirements] extends [never]
+  ? OptionsArgs<Options, Services>
+  : [batches_of_flows_with_effect_requirements_are_not_supported_use_toEffect: never];
+
+/**
  * What a sub-pipeline step's function returns when the sub-pipeline's Effect
  * steps require Effect services: its Promise, marked (in its type only) with
  * them, so that the parent pipeline requires them too.
