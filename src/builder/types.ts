@@ -6,30 +6,33 @@
 import type { Effect } from "effect";
 import type { StopRequest } from "../runtime/stop.js";
 
-/** What a step function's return value resolves to, before stop requests are taken out. */
+/**
+ * What a step function's return value resolves to (before stop requests are
+ * taken out) and the Effect services it requires, found by one conditional
+ * type that the output, stop-payload and requirement types below share (the
+ * compiler caches it per return type; two conditionals cost a 200-step
+ * chain about 6,000 more instantiations). An Effect's are its success type
+ * and `R`; a sub-pipeline step's Promise is marked with its pipeline's (see
+ * `RequiringPromise` in flow/types.ts); anything else requires nothing.
+ */
 type Resolved<Returned> =
-  Returned extends Effect.Effect<infer Success, infer _Failure, infer _Requirements> ? Success : Awaited<Returned>;
+  Returned extends Effect.Effect<infer Success, infer _Failure, infer Requirements>
+    ? readonly [Success, Requirements]
+    : Returned extends { readonly "~requirements"?: infer Requirements }
+      ? readonly [Awaited<Returned>, Exclude<Requirements, undefined>]
+      : readonly [Awaited<Returned>, never];
 
 /**
  * The output a step function produces, whether it returns a plain value, a
  * Promise, or an Effect. A `ctx.stop(...)` return is not part of it.
  */
-export type StepOutput<Returned> = Exclude<Resolved<Returned>, StopRequest<unknown>>;
+export type StepOutput<Returned> = Exclude<Resolved<Returned>[0], StopRequest<unknown>>;
 
-/**
- * The Effect services a step function's return value requires: an Effect's
- * `R`, or what a sub-pipeline step's Promise is marked with (see
- * `RequiringPromise`); `never` for anything else.
- */
-export type StepRequirements<Returned> =
-  Returned extends Effect.Effect<infer _Success, infer _Failure, infer Requirements>
-    ? Requirements
-    : Returned extends { readonly "~requirements"?: infer Requirements }
-      ? Exclude<Requirements, undefined>
-      : never;
+/** The Effect services a step function's return value requires: an Effect's `R`, a sub-pipeline's; `never` for anything else. */
+export type StepRequirements<Returned> = Resolved<Returned>[1];
 
 /** The payload types of the `ctx.stop(payload)` calls a step function can return. */
-export type StopPayload<Returned> = Resolved<Returned> extends infer Value
+export type StopPayload<Returned> = Resolved<Returned>[0] extends infer Value
   ? Value extends StopRequest<infer Payload>
     ? Payload
     : never

@@ -25,7 +25,7 @@ export interface StepContextBase<Input, Outputs, Deps extends string, Services, 
    * condition needs `depOrUndefined`). Any other id is a type error whose
    * message says what to do.
    */
-  dep<Id extends string>(id: DepId<Id, Deps, Skippable>): Outputs[Id & keyof Outputs];
+  dep<Id extends string>(id: DepId<Id, Exclude<Deps, Skippable>, Deps>): Outputs[Id & keyof Outputs];
   /** The output of a step listed in `after`, or `undefined` if its `when` condition skipped it. */
   depOrUndefined<Id extends string>(id: OptionalDepId<Id, Deps>): Outputs[Id & keyof Outputs] | undefined;
   /** The application services passed to `run` (`{}` when the pipeline declares none). */

@@ -14,28 +14,23 @@ export type MayBeSkipped<Id extends string> =
   `"${Id}" has a when condition and may be skipped: read it with ctx.depOrUndefined("${Id}")`;
 
 /**
- * The parameter type of `ctx.dep`: the id itself when the step may read it,
- * else the message saying what to do. While the id is being typed (`Id` is
- * `string`, or `""` right after the opening quote), it is the ids the step
- * may read: the editor offers the string literals of this type, and would
- * otherwise offer the message too. Inference still reads `Id` from the
- * argument.
+ * The parameter type of `ctx.dep`: the id itself when the step may read it
+ * (`Readable`: the ids in its `after` without a `when` condition), else the
+ * message saying what to do. While the id is being typed (`Id` is `string`,
+ * or `""` right after the opening quote: both are supertypes of `""`), it is
+ * the readable ids: the editor offers the string literals of this type, and
+ * would otherwise offer the message too. Inference still reads `Id` from the
+ * argument. The readable case is tested first: it is the one every correct
+ * call takes (a 200-step chain costs about 2% more instantiations when it
+ * is not).
  */
-export type DepId<Id extends string, Deps extends string, Skippable extends string> = string extends Id
-  ? Exclude<Deps, Skippable>
-  : Id extends ""
-    ? Exclude<Deps, Skippable>
+export type DepId<Id extends string, Readable extends string, Deps extends string> = Id extends Readable
+  ? Id
+  : "" extends Id
+    ? Readable
     : Id extends Deps
-    ? Id extends Skippable
       ? MayBeSkipped<Id>
-      : Id
-    : NotInAfter<Id>;
+      : NotInAfter<Id>;
 
 /** The parameter type of `ctx.depOrUndefined`: any id in `after`, else the message saying what to do. */
-export type OptionalDepId<Id extends string, Deps extends string> = string extends Id
-  ? Deps
-  : Id extends ""
-    ? Deps
-    : Id extends Deps
-      ? Id
-      : NotInAfter<Id>;
+export type OptionalDepId<Id extends string, Deps extends string> = Id extends Deps ? Id : "" extends Id ? Deps : NotInAfter<Id>;
