@@ -147,15 +147,10 @@ export type SkippableIf<Condition, Id extends string> = [Condition] extends [nev
 
 /**
  * The ids a step lists in `after`: what its `ctx.dep` accepts. `never` when
- * `after` is left out. Written as a conditional type rather than
- * `After[number]` on purpose: when a step's function is itself the result of
- * a generic call (`sub.asStep((ctx) => …)`), the compiler types that call's
- * `ctx` from this signature before `After` is inferred, and `After[number]`
- * on the not-yet-inferred `After` left it untyped; the conditional resolves
- * to `never` there.
+ * `after` is left out. Not plain `After[number]` on purpose: when a step's
+ * function is itself the result of a generic call (`sub.asStep((ctx) => …)`),
+ * the compiler types that call's `ctx` from this signature before `After` is
+ * inferred (as the "no inference" `never`), and `After[number]` of it left
+ * `ctx` untyped; the `[After] extends [never]` test resolves it to `never`.
  */
-export type AfterIds<After> = [After] extends [never]
-  ? never
-  : After extends ReadonlyArray<infer Id extends string>
-    ? Id
-    : never;
+export type AfterIds<After extends ReadonlyArray<string>> = [After] extends [never] ? never : After[number];
