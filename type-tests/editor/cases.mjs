@@ -60,6 +60,12 @@ const withDb = doc.step("row", (ctx) => Effect.gen(function* () { const db = yie
 export const r = withDb.run({ document: "x" });
 export const e = withDb.toEffect({ document: "x" });
 `,
+  /** Item 3/4: signature help while typing run's options names what they must hold. */
+  signatureRunLayer: `${head}
+class Db extends Context.Service<Db, { readonly find: (id: string) => Effect.Effect<string> }>()("Db") {}
+const withDb = doc.step("row", () => Effect.gen(function* () { return yield* (yield* Db).find("1"); }));
+export const r = withDb.run({ document: "x" }, /*|*/);
+`,
   /** Item 5: hovering a long pipeline. */
   hoverLong: `${head}
 export const /*|*/p = doc${Array.from({ length: 10 }, (_, i) => `\n  .step("s${i}", { after: ["extract"] }, (ctx) => ({ n${i}: ctx.dep("extract").entities.length }))`).join("")};

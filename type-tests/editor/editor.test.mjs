@@ -51,6 +51,8 @@ const checks = {
     const runLine = text.split("\n").findIndex((line) => line.includes("withDb.run(")) + 1;
     expect(errors[0].line === runLine, `the error is on the run line ${runLine}, not line ${errors[0].line}`);
   },
+  signatureRunLayer: ({ signature }) =>
+    expect(/^options_with_layer_or_runtime\??: /.test(signature) && signature.includes("ProvideOptions<Db>"), `signature help names what run needs: ${signature}`),
 };
 
 let failures = [];
@@ -77,7 +79,8 @@ try {
       const errors = await api.diagnostics(opened);
       const completions = opened.cursor >= 0 ? await api.completions(opened) : [];
       const hover = opened.cursor >= 0 ? await api.hover(opened) : "";
-      check({ errors, completions, hover, text: opened.text });
+      const signature = opened.cursor >= 0 ? await api.signatureParameter(opened) : "";
+      check({ errors, completions, hover, signature, text: opened.text });
       checked++;
     }
   }

@@ -89,7 +89,14 @@ export const createEditor = () => {
   /** The hover text at the cursor. */
   const hover = ({ file, cursor }) => ts.displayPartsToString(service.getQuickInfoAtPosition(file, cursor)?.displayParts ?? []);
 
-  return { service, open, diagnostics, completions, hover };
+  /** The parameter signature help shows at the cursor, as `name: type`. */
+  const signatureParameter = ({ file, cursor }) => {
+    const help = service.getSignatureHelpItems(file, cursor, {});
+    const parameter = help?.items[help.selectedItemIndex]?.parameters[help.argumentIndex];
+    return parameter === undefined ? "" : ts.displayPartsToString(parameter.displayParts);
+  };
+
+  return { service, open, diagnostics, completions, hover, signatureParameter };
 };
 
 export const version = ts.version;

@@ -72,6 +72,7 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
         diagnostic: {},
         completion: { completionItem: { snippetSupport: false } },
         hover: { contentFormat: ["plaintext", "markdown"] },
+        signatureHelp: { signatureInformation: { parameterInformation: { labelOffsetSupport: true } } },
         publishDiagnostics: {},
       },
     },
@@ -122,6 +123,15 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
     return typeof contents === "string" ? contents : Array.isArray(contents) ? contents.map((c) => c.value ?? c).join("\n") : (contents?.value ?? "");
   };
 
+  /** The parameter signature help shows at the cursor, as `name: type`. */
+  const signatureParameter = async ({ uri, text, cursor }) => {
+    const help = await request("textDocument/signatureHelp", { textDocument: { uri }, position: positionOf(text, cursor) });
+    const signature = help?.signatures?.[help.activeSignature ?? 0];
+    const parameter = signature?.parameters?.[signature.activeParameter ?? help.activeParameter ?? 0];
+    if (parameter === undefined) return "";
+    return typeof parameter.label === "string" ? parameter.label : signature.label.slice(parameter.label[0], parameter.label[1]);
+  };
+
   const close = async () => {
     try {
       await Promise.race([request("shutdown"), new Promise((resolve) => setTimeout(resolve, 2000))]);
@@ -131,5 +141,5 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
     }
   };
 
-  return { capabilities: initialized.capabilities, open, diagnostics, completions, hover, close, request };
+  return { capabilities: initialized.capabilities, open, diagnostics, completions, hover, signatureParameter, close, request };
 };
