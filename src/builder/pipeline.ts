@@ -11,7 +11,7 @@ import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "../flow/batch.js";
-import type { AsStepArgs, BatchArgs, FlowTypes, OptionsArgs, RequiringPromise, SubStepContext, SubStepReturn } from "../flow/types.js";
+import type { AsStepArgs, FlowTypes, OptionsArgs, RequiringPromise, SubStepContext, SubStepReturn } from "../flow/types.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
@@ -232,7 +232,7 @@ export interface Pipeline<
    */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: BatchArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
+    ...options: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Keep>, PipelineError>>>;
 
   /**
@@ -251,7 +251,7 @@ export interface Pipeline<
    */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: BatchArgs<BatchOptions<Services, Ids>, Services, Requirements>
+    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**
@@ -261,7 +261,7 @@ export interface Pipeline<
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: BatchArgs<BatchOptions<Services, Ids>, Services, Requirements>
+    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**

@@ -11,7 +11,6 @@ import { RouterFlow, type RouterSpec } from "./internal/router.js";
 import { Runnable } from "./runnable.js";
 import type {
   AsStepArgs,
-  BatchArgs,
   CheckRoutes,
   FlowTypes,
   OptionsArgs,
@@ -100,13 +99,13 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
   /** Runs every input, `concurrency` at a time; resolves to one outcome per input started, in input order. See `Pipeline.runMany`. */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: BatchArgs<RunManyOptions<Services, string, Keep>, Services, Requirements>
+    ...options: OptionsArgs<RunManyOptions<Services, string, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<Result, Keep>, RouterError>>>;
 
   /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.runEach`. */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: BatchArgs<BatchOptions<Services>, Services, Requirements>
+    ...options: OptionsArgs<BatchOptions<Services>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
 
   /**
@@ -116,7 +115,7 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: BatchArgs<BatchOptions<Services>, Services, Requirements>
+    ...options: OptionsArgs<BatchOptions<Services>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
 
   /** A step function that runs this router as one step of another pipeline. See `Pipeline.asStep`. */

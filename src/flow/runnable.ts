@@ -6,7 +6,8 @@
 import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import type * as Layer from "effect/Layer";
-import type * as ManagedRuntime from "effect/ManagedRuntime";
+import type * as Context from "effect/Context";
+import * as ManagedRuntime from "effect/ManagedRuntime";
 import type { Graph } from "../graph/graph.js";
 import { renderMermaid } from "../graph/mermaid.js";
 import type { RuntimeStepContext } from "../runtime/definition.js";
@@ -23,6 +24,19 @@ interface ProvidedEffects {
   readonly layer?: Layer.Layer<never, unknown, never> | undefined;
   readonly runtime?: ManagedRuntime.ManagedRuntime<never, unknown> | undefined;
 }
+
+/**
+ * The Effect services of a batch given a `layer` (built once for the batch,
+ * released when it ends) or a `runtime` (the caller's: left as it is).
+ */
+const servicesOf = (
+  layer: ProvidedEffects["layer"],
+  runtime: ProvidedEffects["runtime"],
+): { readonly context: () => Promise<Context.Context<never>>; readonly dispose: () => Promise<void> } => {
+  if (runtime !== undefined) return { context: () => runtime.context(), dispose: async () => {} };
+  const built = ManagedRuntime.make(layer!);
+  return { context: () => built.context(), dispose: () => built.dispose() };
+};
 
 /** The untyped runtime value behind a `Pipeline` or `Router`; their types live in builder/pipeline.ts and flow/router.ts. */
 export abstract class Runnable {
@@ -55,12 +69,29 @@ export abstract class Runnable {
     return this.flowOf().run(input, options ?? {}, undefined);
   }
 
-  runMany(inputs: BatchInputs<unknown>, options?: RunManyOptions): Promise<Array<BatchOutcome<unknown, unknown>>> {
-    return runBatch(inputs, options, this.flowOf());
+  async runMany(inputs: BatchInputs<unknown>, options?: RunManyOptions & ProvidedEffects): Promise<Array<BatchOutcome<unknown, unknown>>> {
+    if (options?.layer === undefined && options?.runtime === undefined) return runBatch(inputs, options, this.flowOf());
+    const { layer, runtime, ...batchOptions } = options;
+    const services = servicesOf(layer, runtime);
+    try {
+      return await runBatch(inputs, batchOptions, this.flowOf(), await services.context());
+    } finally {
+      await services.dispose();
+    }
   }
 
-  runEach(inputs: BatchInputs<unknown>, options?: BatchOptions): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> {
-    return streamBatch(inputs, options, this.flowOf());
+  runEach(inputs: BatchInputs<unknown>, options?: BatchOptions & ProvidedEffects): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> {
+    if (options?.layer === undefined && options?.runtime === undefined) return streamBatch(inputs, options, this.flowOf());
+    const { layer, runtime, ...batchOptions } = options;
+    const flow = this.flowOf();
+    return (async function* () {
+      const services = servicesOf(layer, runtime);
+      try {
+        yield* streamBatch(inputs, batchOptions, flow, await services.context());
+      } finally {
+        await services.dispose();
+      }
+    })();
   }
 
   /** The old name of {@link Runnable.runEach}. */

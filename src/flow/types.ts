@@ -39,9 +39,10 @@ export type TypesOf<Flow> = Flow extends unknown
   : never;
 
 /**
- * How `run` (and the batch methods) are given the Effect services that the
- * flow's Effect steps require: a `Layer` that builds them for each run, or a
- * `ManagedRuntime` that holds them (built once, shared by every run given it).
+ * How `run` and the batch methods are given the Effect services that the
+ * flow's Effect steps require: a `Layer` that builds them (for each `run`;
+ * once for a batch), or a `ManagedRuntime` that holds them (built once,
+ * shared by every run given it, and left to its owner to dispose).
  */
 export type ProvideOptions<Requirements> =
   | { readonly layer: Layer.Layer<Requirements, unknown, never>; readonly runtime?: undefined }
@@ -63,16 +64,6 @@ export type OptionsArgs<Options, Services, Requirements = never> = [Requirements
   : {} extends Services
     ? [options_with_layer_or_runtime: Options & ProvideOptions<Requirements>]
     : [options_with_services_and_layer: Options & { readonly services: Services } & ProvideOptions<Requirements>];
-
-/**
- * The arguments after the inputs of `runMany` and `runEach`: as for `run`,
- * but a flow whose Effect steps require Effect services cannot be batched
- * yet (a batch's runs are not given a layer or runtime): run it per input
- * with `toEffect` inside an Effect program that provides them.
- */
-export type BatchArgs<Options, Services, Requirements> = [Requirements] extends [never]
-  ? OptionsArgs<Options, Services>
-  : [batches_of_flows_with_effect_requirements_are_not_supported_use_toEffect: never];
 
 /**
  * What a sub-pipeline step's function returns when the sub-pipeline's Effect

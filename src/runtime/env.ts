@@ -7,6 +7,7 @@
  * {@link RunEnv}: its steps read it, its model calls are paced and charged by
  * it, and a run nested inside it inherits from it.
  */
+import type * as Context from "effect/Context";
 import type OpenAI from "openai";
 import { toMillis } from "../graph/duration.js";
 import { BudgetScope } from "./budget.js";
@@ -42,6 +43,12 @@ export interface RunEnv {
   /** Where the run's events go besides its trace. */
   readonly onEvent: ((event: PipelineEvent) => void) | undefined;
   readonly parent: ParentLink | undefined;
+  /**
+   * The Effect services a run started as a Promise gives its Effect steps (a
+   * batch's, from the `layer` or `runtime` it was given). A run started as an
+   * Effect gives them the context that Effect runs in instead.
+   */
+  readonly effects: Context.Context<never> | undefined;
 }
 
 /** What {@link envOf} decides for one run: its environment, and the limits the run enforces itself. */
@@ -101,6 +108,7 @@ export const envOf = (
       pricing: mergePrices(inherited?.pricing, settings.pricing, options.pricing),
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
+      effects: inherited?.effects,
     },
     timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline - now,
     maxConcurrency: wholeNumber(options.maxConcurrency ?? settings.maxConcurrency, 1, "maxConcurrency"),

@@ -98,12 +98,13 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
   }
   if (prepared._tag === "Failure") return Promise.reject(Cause.squash(prepared.cause));
   const setup = prepared.value;
-  if (needsFiber(setup)) return runToPromise(runPrepared(definition, input, setup, undefined));
+  const effects = setup.env.effects ?? EMPTY_CONTEXT;
+  if (needsFiber(setup)) return runToPromise(runPrepared(definition, input, setup, undefined), effects);
   return new Promise<UntypedResult>((resolve, reject) => {
     const launch = (checked: Exit.Exit<unknown, PipelineError>): void => {
       if (checked._tag === "Failure") return reject(Cause.squash(checked.cause));
       const state = new RunState(setup.plan, new RunRecord(setup.env.onEvent), setup.resumed);
-      startSteps(scopeOf(definition, checked.value, setup, state, EMPTY_CONTEXT), setup, EMPTY_CONTEXT, () => {
+      startSteps(scopeOf(definition, checked.value, setup, state, effects), setup, effects, () => {
         const exit = outcomeOf(definition.name, setup.plan, state);
         if (exit._tag === "Success") resolve(exit.value);
         else reject(Cause.squash(exit.cause));

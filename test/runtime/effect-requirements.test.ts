@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as ManagedRuntime from "effect/ManagedRuntime";
 import { describe, expect, it } from "vitest";
-import { pipeline, StepExecutionError } from "../../src/index.js";
+import { pipeline, router, StepExecutionError } from "../../src/index.js";
 
 class Db extends Context.Service<Db, { readonly find: (id: string) => Effect.Effect<string> }>()("test/Db") {}
 
@@ -49,6 +49,43 @@ describe("Effect steps that require Effect services", () => {
     expect(result.output).toBe("ROW 9");
     const viaEffect = await Effect.runPromise(Effect.provide(parent.toEffect({ key: "8" }), DbLive));
     expect(viaEffect.output).toBe("ROW 8");
+  });
+
+  it("find them in every run of a batch given a layer, built once for the batch and released after it", async () => {
+    let built = 0;
+    let released = 0;
+    const counted = Layer.effect(
+      Db,
+      Effect.acquireRelease(
+        Effect.sync(() => (built++, { find: (id: string) => Effect.succeed(`row ${id}`) })),
+        () => Effect.sync(() => void released++),
+      ),
+    );
+    const outcomes = await load.runMany([{ id: "1" }, { id: "2" }, { id: "3" }], { concurrency: 2, layer: counted });
+    expect(outcomes.map((outcome) => (outcome.ok ? outcome.result.output : outcome.error))).toEqual(["ROW 1", "ROW 2", "ROW 3"]);
+    expect([built, released]).toEqual([1, 1]);
+  });
+
+  it("find them in runEach given a runtime, which the batch leaves to its owner", async () => {
+    const runtime = ManagedRuntime.make(DbLive);
+    try {
+      const outputs: unknown[] = [];
+      for await (const outcome of load.runEach([{ id: "a" }, { id: "b" }], { runtime })) {
+        outputs[outcome.index] = outcome.ok ? outcome.result.output : outcome.error;
+      }
+      expect(outputs).toEqual(["ROW A", "ROW B"]);
+      // The runtime still works after the batch.
+      expect((await load.run({ id: "c" }, { runtime })).output).toBe("ROW C");
+    } finally {
+      await runtime.dispose();
+    }
+  });
+
+  it("reach a routed pipeline's Effect steps when the router runs with a layer, alone and in a batch", async () => {
+    const routed = router("routed", { routes: { load }, route: () => "load" as const });
+    expect((await routed.run({ id: "r" }, { layer: DbLive })).output).toBe("ROW R");
+    const [outcome] = await routed.runMany([{ id: "s" }], { layer: DbLive });
+    expect(outcome?.ok && outcome.result.output).toBe("ROW S");
   });
 
   it("fail the step, naming the missing service, when nothing provides them", async () => {

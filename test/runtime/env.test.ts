@@ -1,3 +1,4 @@
+import * as Context from "effect/Context";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { agent, BudgetScope, pipeline, RateLimiter } from "../../src/index.js";
@@ -21,6 +22,8 @@ const givenBudget = new BudgetScope({ limitUsd: 2, scope: "batch" });
 const inheritedOnEvent = () => undefined;
 const optionsOnEvent = () => undefined;
 
+const inheritedEffects: Context.Context<never> = Context.empty();
+
 /** What a run inherits from a run around it, with every field set. */
 const inherited: RunEnv = {
   signal: inheritedSignal,
@@ -32,6 +35,7 @@ const inherited: RunEnv = {
   pricing: { a: { input: 1, output: 1 }, b: { input: 1, output: 1 } },
   onEvent: inheritedOnEvent,
   parent: undefined,
+  effects: inheritedEffects,
 };
 
 type Level = "inherited" | "settings" | "options";
@@ -62,6 +66,13 @@ const table: ReadonlyArray<{
       all: { a: { input: 1, output: 1 }, b: { input: 2, output: 2 }, c: { input: 3, output: 3 } },
       "settings+options": { b: { input: 2, output: 2 }, c: { input: 3, output: 3 } },
     },
+  },
+  {
+    field: "effects (the Effect services of a batch's runs: only inherited)",
+    settings: {},
+    options: {},
+    read: (resolved) => resolved.env.effects,
+    expected: { none: undefined, inherited: inheritedEffects, all: inheritedEffects },
   },
   {
     field: "services",

@@ -19,8 +19,9 @@ load.run({ id: "1" }, { timeout: 1000 });
 load.run({ id: "1" }, { layer: Layer.succeed(Other, { x: 1 }) });
 // @ts-expect-error toEffect's Effect requires Db
 export const needsNothing: Effect.Effect<unknown, unknown, never> = load.toEffect({ id: "1" });
-// @ts-expect-error a batch cannot be given the layer yet
+// @ts-expect-error a batch needs the layer or runtime too
 load.runMany([{ id: "1" }]);
+load.runMany([{ id: "1" }], { concurrency: 2, layer: Layer.succeed(Db, { find: (id: string) => Effect.succeed(id) }) });
 
 // Through a sub-pipeline step.
 const parent = pipeline("parent").step("loaded", load.asStep(() => ({ id: "1" })));

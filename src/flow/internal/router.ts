@@ -104,7 +104,7 @@ export class RouterFlow implements Flow {
   }
 
   start(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> {
-    return runToPromise(this.run(input, options, inherited));
+    return runToPromise(this.run(input, options, inherited), inherited?.effects);
   }
 
   run(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Effect.Effect<UntypedResult, unknown> {
