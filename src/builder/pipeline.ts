@@ -197,13 +197,32 @@ export interface Pipeline<
    * returned `ctx.stop(...)`, with `status: "stopped"`); rejects with a
    * {@link PipelineError} (`StepExecutionError`, `PipelineInputError`,
    * `PipelineTimeoutError`, `PipelineCancelledError`, ...).
+   *
+   * When Effect steps require Effect services (`Requirements`), the options
+   * must provide them: `{ layer }` (built for this run) or `{ runtime }` (a
+   * `ManagedRuntime`, shared by every run given it).
+   *
+   * @example
+   * ```ts
+   * const result = await quote.run({ sku: "pen", quantity: 3 }, { layer: CatalogLive });
+   * ```
    */
   run(
     input: Input,
     ...options: OptionsArgs<RunOptions<Services, Ids>, Services, Requirements>
   ): Promise<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>>;
 
-  /** The run as an Effect with typed errors, to compose inside Effect programs. `run` is this Effect run as a Promise. */
+  /**
+   * The run as an Effect with typed errors, to compose inside Effect
+   * programs; it requires the Effect services its Effect steps require
+   * (`Requirements`), which the caller provides. `run` is this Effect run as
+   * a Promise.
+   *
+   * @example
+   * ```ts
+   * const result = await Effect.runPromise(Effect.provide(quote.toEffect({ sku: "book", quantity: 2 }), CatalogLive));
+   * ```
+   */
   toEffect(
     input: Input,
     ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
