@@ -209,7 +209,7 @@ export interface Pipeline<
    */
   run(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, Ids>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<RunOptions<Services, Ids>, Services, Requirements>
   ): Promise<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>>;
 
   /**
@@ -225,7 +225,7 @@ export interface Pipeline<
    */
   toEffect(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
+    ...options_with_services: OptionsArgs<RunOptions<Services, Ids>, Services>
   ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError, Requirements>;
 
   /**
@@ -251,7 +251,7 @@ export interface Pipeline<
    */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Keep>, PipelineError>>>;
 
   /**
@@ -270,7 +270,7 @@ export interface Pipeline<
    */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**
@@ -280,7 +280,7 @@ export interface Pipeline<
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**

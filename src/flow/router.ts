@@ -91,21 +91,21 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
    * Chooses a route and runs it. Rejects with the route's {@link RouterError},
    * or `RouteError` when no route could be chosen and there is no fallback.
    */
-  run(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services, Requirements>): Promise<Result>;
+  run(input: Input, ...options_with_services_or_layer: OptionsArgs<RunOptions<Services>, Services, Requirements>): Promise<Result>;
 
   /** The run as an Effect with typed errors. */
-  toEffect(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError, Requirements>;
+  toEffect(input: Input, ...options_with_services: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError, Requirements>;
 
   /** Runs every input, `concurrency` at a time; resolves to one outcome per input started, in input order. See `Pipeline.runMany`. */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<RunManyOptions<Services, string, Keep>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<RunManyOptions<Services, string, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<Result, Keep>, RouterError>>>;
 
   /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.runEach`. */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
 
   /**
@@ -115,7 +115,7 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services>, Services, Requirements>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
 
   /** A step function that runs this router as one step of another pipeline. See `Pipeline.asStep`. */

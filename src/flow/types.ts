@@ -54,8 +54,11 @@ export type ProvideOptions<Requirements> =
  * in which case they must carry them, or Effect services (`Requirements`,
  * for `run` and the batches; `toEffect` leaves them in its Effect's type),
  * in which case they must carry a `layer` or `runtime` providing them. The
- * label of a required options argument names what it must hold, because a
- * call without it reads `An argument for '<label>' was not provided`.
+ * labels name what a required options argument must hold: signature help
+ * shows them while it is typed. (A call without it reads `Expected 2
+ * arguments, but got 1` with `Arguments for the rest parameter
+ * 'options_with_services_or_layer' were not provided`: the rest parameter's
+ * name, in the methods, says it too.)
  */
 export type OptionsArgs<Options, Services, Requirements = never> = [Requirements] extends [never]
   ? {} extends Services

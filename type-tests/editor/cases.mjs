@@ -50,8 +50,8 @@ export const p = doc.step("late", (ctx) => ctx.dep("extract"));
 `,
   /** Item 3: run without the services. */
   runWithoutServices: `${head}
-const withDb = pipeline("db").withServices<{ db: { find(id: string): string } }>().step("a", (ctx) => ctx.services.db.find("1"));
-export const r = withDb.run();
+const withDb = pipeline<{ id: string }>("db").withServices<{ db: { find(id: string): string } }>().step("a", (ctx) => ctx.services.db.find(ctx.input.id));
+export const r = withDb.run({ id: "1" });
 `,
   /** Item 4: an Effect step needing a service. */
   effectRequirement: `${head}

@@ -51,6 +51,12 @@ const checks = {
     const runLine = text.split("\n").findIndex((line) => line.includes("withDb.run(")) + 1;
     expect(errors[0].line === runLine, `the error is on the run line ${runLine}, not line ${errors[0].line}`);
   },
+  runWithoutServices: ({ errors }) => {
+    one(errors);
+    expect(errors[0].underlined === "run", `underlines run, not ${JSON.stringify(errors[0].underlined)}`);
+    const said = [errors[0].message, ...(errors[0].related ?? [])].join("\n");
+    expect(said.includes("options_with_services_or_layer"), `names what run needs: ${said}`);
+  },
   signatureRunLayer: ({ signature }) =>
     expect(/^options_with_layer_or_runtime\??: /.test(signature) && signature.includes("ProvideOptions<Db>"), `signature help names what run needs: ${signature}`),
 };

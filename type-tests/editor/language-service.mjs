@@ -77,6 +77,7 @@ export const createEditor = () => {
         lines: message.split("\n").length,
         underlined: text.slice(diagnostic.start, diagnostic.start + diagnostic.length),
         line: text.slice(0, diagnostic.start).split("\n").length,
+        related: (diagnostic.relatedInformation ?? []).map((related) => readable(related.messageText)),
       };
     });
 

@@ -69,11 +69,11 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
     rootUri: pathToFileURL(root).href,
     capabilities: {
       textDocument: {
-        diagnostic: {},
+        diagnostic: { relatedInformation: true },
         completion: { completionItem: { snippetSupport: false } },
         hover: { contentFormat: ["plaintext", "markdown"] },
         signatureHelp: { signatureInformation: { parameterInformation: { labelOffsetSupport: true } } },
-        publishDiagnostics: {},
+        publishDiagnostics: { relatedInformation: true },
       },
     },
     workspaceFolders: [{ uri: pathToFileURL(root).href, name: "stepgraph" }],
@@ -109,6 +109,7 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
       lines: item.message.split("\n").length,
       underlined: text.slice(offsetOf(text, item.range.start), offsetOf(text, item.range.end)),
       line: item.range.start.line + 1,
+      related: (item.relatedInformation ?? []).map((related) => related.message),
     }));
   };
 

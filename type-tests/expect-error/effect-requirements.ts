@@ -11,7 +11,7 @@ const load = pipeline<{ id: string }>("load").step("row", (ctx) =>
   }),
 );
 
-// @ts-expect-error run without the layer or runtime that provides Db
+// @ts-expect-error says `Arguments for the rest parameter 'options_with_services_or_layer' were not provided`
 load.run({ id: "1" });
 // @ts-expect-error options without a layer or runtime are not enough
 load.run({ id: "1" }, { timeout: 1000 });
