@@ -43,6 +43,13 @@ export type TypesOf<Flow> = Flow extends unknown
  * flow's Effect steps require: a `Layer` that builds them (for each `run`;
  * once for a batch), or a `ManagedRuntime` that holds them (built once,
  * shared by every run given it, and left to its owner to dispose).
+ *
+ * @example
+ * ```ts
+ * const runtime = ManagedRuntime.make(CatalogLive);
+ * const provided: ProvideOptions<Catalog> = { runtime };
+ * await quote.run({ sku: "pen", quantity: 3 }, provided);
+ * ```
  */
 export type ProvideOptions<Requirements> =
   | { readonly layer: Layer.Layer<Requirements, unknown, never>; readonly runtime?: undefined }
