@@ -84,6 +84,8 @@ export type { Router, RouterOptions } from "./flow/router.js";
 export { RouteError } from "./flow/errors.js";
 export type {
   AsStepArgs,
+  ProvideOptions,
+  RequiringPromise,
   RouteContext,
   RouteMap,
   RouteName,
@@ -92,6 +94,7 @@ export type {
   RouterParsed,
   RoutesInput,
   RoutesOutput,
+  RoutesRequirements,
   RoutesResult,
   RoutesServices,
   RoutesStop,

@@ -38,6 +38,9 @@ const unmark = (text) => {
 /** Diagnostic text as a person reads it: TypeScript escapes quotes inside string literal types. */
 const readable = (diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n").replaceAll('\\"', '"');
 
+/** The message with its related information (what an editor shows beneath it, such as "An argument for 'x' was not provided"). */
+const readableWithRelated = (diagnostic) => [readable(diagnostic), ...(diagnostic.relatedInformation ?? []).map(readable)].join("\n");
+
 const main = () => {
   const configPath = join(here, "tsconfig.json");
   const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
@@ -79,8 +82,8 @@ const main = () => {
       if (found.length !== 1) {
         const detail = found.map((d) => `\n      TS${d.code}: ${readable(d).split("\n")[0]}`).join("");
         problems.push(`${name}:${line + 1}: expected exactly one error below the marker, found ${found.length}${detail}`);
-      } else if (says !== undefined && !readable(found[0]).includes(says)) {
-        problems.push(`${name}:${line + 1}: the error should contain \`${says}\`; it reads:\n      ${readable(found[0])}`);
+      } else if (says !== undefined && !readableWithRelated(found[0]).includes(says)) {
+        problems.push(`${name}:${line + 1}: the error should contain \`${says}\`; it reads:\n      ${readableWithRelated(found[0])}`);
       }
     }
     for (const [line, found] of byLine) {

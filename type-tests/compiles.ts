@@ -3,7 +3,7 @@
  * (tsd's checks run on 5.9 only). One section per guarantee; what must not
  * compile is in expect-error/.
  */
-import { Effect, Schema } from "effect";
+import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect";
 import { z } from "zod";
 import { pipeline, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
 import { annotated, db, doc, long, type Db } from "./fixtures.js";
@@ -15,7 +15,7 @@ export const outputs = async () => {
     .step("value", () => 42)
     .step("promise", async () => "text")
     .step("effect", () => Effect.succeed({ ok: true as const }))
-    .step("typedEffect", () => Effect.succeed(1) as Effect.Effect<number, Error, { readonly clock: true }>);
+    .step("typedEffect", () => Effect.succeed(1) as Effect.Effect<number, Error>);
   const { outputs } = await p.run();
   type Checks = [
     Expect<Equal<typeof outputs.value, number>>,
@@ -140,4 +140,32 @@ export const longPipelines = async () => {
     Expect<Equal<typeof outputs.more, number>>,
     Expect<Equal<Awaited<ReturnType<typeof written.run>>["outputs"]["written"], number>>,
   ];
+};
+
+export const effectRequirements = async () => {
+  // 11. The Effect services an Effect step requires accumulate in the pipeline's type.
+  class Clock extends Context.Service<Clock, { readonly now: Effect.Effect<number> }>()("tt/Clock") {}
+  class Store extends Context.Service<Store, { readonly get: (key: string) => Effect.Effect<string> }>()("tt/Store") {}
+  const p = pipeline<{ key: string }>("requirements")
+    .step("plain", (ctx) => ctx.input.key)
+    .step("time", () => Effect.gen(function* () { return yield* (yield* Clock).now; }))
+    .step("value", { after: ["plain"] }, (ctx) => Effect.gen(function* () { return yield* (yield* Store).get(ctx.dep("plain")); }));
+  const effect = p.toEffect({ key: "k" });
+  type Required = Expect<Equal<Effect.Services<typeof effect>, Clock | Store>>;
+  const layer = Layer.mergeAll(
+    Layer.succeed(Clock, { now: Effect.succeed(1) }),
+    Layer.succeed(Store, { get: (key: string) => Effect.succeed(key) }),
+  );
+  const result = await p.run({ key: "k" }, { layer });
+  type Value = Expect<Equal<typeof result.outputs.value, string>>;
+  const runtime = ManagedRuntime.make(layer);
+  await p.run({ key: "k" }, { runtime, timeout: "1 second" });
+  const provided: Effect.Effect<unknown, PipelineError> = Effect.provide(effect, layer);
+  // A pipeline without Effect requirements needs nothing.
+  const none: Effect.Effect<unknown, PipelineError, never> = pipeline("none").step("a", () => Effect.succeed(1)).toEffect();
+  // Through a sub-pipeline step, into the parent.
+  const parent = pipeline("parent").step("sub", p.asStep(() => ({ key: "x" })));
+  type Inherited = Expect<Equal<Effect.Services<ReturnType<typeof parent.toEffect>>, Clock | Store>>;
+  type SubOutput = Expect<Equal<(typeof parent)["~flow"] extends { output?: infer O } | undefined ? O : never, string>>;
+  return [provided, none];
 };

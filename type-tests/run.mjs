@@ -10,6 +10,9 @@
  *   messages that matter read as promised (TypeScript 5.9).
  * - instantiations.mjs: a 200-step chain type-checks, within the committed
  *   instantiation threshold.
+ * - editor/editor.test.mjs: what an editor shows (errors and the token they
+ *   underline, completions) through TypeScript 5.9's language service and
+ *   TypeScript 7's `tsc --lsp`.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -37,6 +40,7 @@ const tasks = [
   { name: `tsc ${versionOf("typescript")}`, args: [tscOf("typescript"), "-p", project], passed: markerSummary },
   { name: "instantiations", args: [join(here, "instantiations.mjs")] },
   { name: "tsd", args: [join(here, "tsd.mjs")] },
+  { name: "editor", args: [join(here, "editor", "editor.test.mjs")] },
   { name: "expect-error", args: [join(here, "check-expect-errors.mjs")] },
   { name: `tsc ${versionOf("typescript7")}`, args: [tscOf("typescript7"), "-p", project], passed: markerSummary },
 ];

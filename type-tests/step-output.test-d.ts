@@ -2,7 +2,7 @@
  * Guarantee 1: a step's output type is inferred from what its function
  * returns: a plain value, a Promise, or an Effect (its success type only).
  */
-import { Effect } from "effect";
+import { Effect, Layer } from "effect";
 import { expectError, expectNotType, expectType } from "tsd";
 import { pipeline } from "../src/index.js";
 
@@ -13,6 +13,7 @@ interface Clock {
   readonly now: () => number;
 }
 declare const lookup: Effect.Effect<{ readonly id: string }, NotFound, Clock>;
+declare const clockLayer: Layer.Layer<Clock>;
 
 const p = pipeline("outputs")
   .step("value", () => 42)
@@ -32,7 +33,11 @@ const p = pipeline("outputs")
     return ctx.dep("value");
   });
 
-const result = await p.run();
+// The Effect step's requirement is the pipeline's: run must be given a layer providing it.
+expectError(p.run());
+declare const required: Effect.Services<ReturnType<typeof p.toEffect>>;
+expectType<Clock>(required);
+const result = await p.run(undefined, { layer: clockLayer });
 expectType<number>(result.outputs.value);
 expectType<{ name: string; tags: string[] }>(result.outputs.object);
 expectType<string>(result.outputs.promise);

@@ -11,10 +11,11 @@ import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "../flow/batch.js";
-import type { AsStepArgs, FlowTypes, OptionsArgs, SubStepContext, SubStepReturn } from "../flow/types.js";
+import type { AsStepArgs, FlowTypes, OptionsArgs, RequiringPromise, SubStepContext, SubStepReturn } from "../flow/types.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
+  AfterIds,
   DepOutputs,
   Entry,
   IndexAfter,
@@ -24,6 +25,7 @@ import type {
   SkippableIf,
   StepIds,
   StepOutput,
+  StepRequirements,
   StopPayload,
 } from "./types.js";
 
@@ -66,20 +68,46 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * @typeParam Index - where steps look their dependencies' outputs up (see
  * {@link OutputIndex}); leave it out when writing the type: a pipeline without
  * one is searched whole
+ * @typeParam Requirements - the Effect services (from Effect's `Context`) its
+ * Effect steps require: `toEffect`'s Effect requires them, and `run` must be
+ * given a `layer` or `runtime` providing them
  */
-export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable extends string = never, Stop = never, Ids extends string = StepIds<Outputs>, Index extends OutputIndex = OutputIndex> {
+export interface Pipeline<
+  Input,
+  Parsed,
+  Outputs,
+  Output,
+  Services,
+  Skippable extends string = never,
+  Stop = never,
+  Ids extends string = StepIds<Outputs>,
+  Index extends OutputIndex = OutputIndex,
+  Requirements = never,
+> {
   readonly name: string;
 
   /** Phantom: what this pipeline carries in its types, for routers and sub-pipeline steps. Never set at run time. */
-  readonly "~flow"?: FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop>;
+  readonly "~flow"?: FlowTypes<Input, Output, RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Services, Stop, Requirements>;
 
   /**
-   * Adds a step with no dependencies. Its output type is inferred from `run`,
-   * which may return a value, a Promise or an Effect.
+   * Adds a step with options: the earlier steps it waits for (`after`, ids
+   * of earlier steps only, so a cycle cannot be written; it reads them with
+   * `ctx.dep`), a condition, timeout, retries, ... Its output type is
+   * inferred from `run`, which may return a value, a Promise or an Effect.
+   *
+   * One signature for every call with options, and it comes first, for the
+   * editor: a mistake in the options is then reported on the mistaken token
+   * (a misspelt id in `after`, with "Did you mean"), not as "No overload
+   * matches this call" on `step`; and while the options are typed, before
+   * `run` is written, the editor completes them from this signature (the
+   * ids in `after`, the option names). With no `after`, `After` is `[]`:
+   * nothing to read, and `ctx` is still typed for `agent.asStep((ctx) => …)`.
    *
    * @example
    * ```ts
-   * pipeline<{ text: string }>("p").step("words", (ctx) => ctx.input.text.split(" "));
+   * pipeline<{ text: string }>("p")
+   *   .step("words", (ctx) => ctx.input.text.split(" "))
+   *   .step("count", { after: ["words"], timeout: "1 second" }, (ctx) => ctx.dep("words").length);
    * ```
    *
    * @typeParam Earlier - the outputs of the steps declared so far: `Outputs`,
@@ -90,8 +118,41 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * type, `ctx`, …): several walks over every earlier step, per step. As a
    * type parameter of the call it is substituted whole (see bench/typecheck).
    */
+  step<
+    Earlier,
+    EarlierIndex extends OutputIndex,
+    Id extends string,
+    Returned,
+    const After extends ReadonlyArray<Ids> = [],
+    Condition extends boolean = never,
+  >(
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex, Requirements>,
+    id: NewStepId<Id, Ids>,
+    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Condition>,
+    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Returned,
+  ): Pipeline<
+    Input,
+    Parsed,
+    Earlier & Entry<Id, StepOutput<Returned>>,
+    StepOutput<Returned>,
+    Services,
+    Skippable | SkippableIf<Condition, Id>,
+    Stop | StopPayload<Returned>,
+    Ids | Id,
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>,
+    Requirements | StepRequirements<Returned>
+  >;
+
+  /**
+   * Adds a step with no dependencies and no options.
+   *
+   * @example
+   * ```ts
+   * pipeline<{ text: string }>("p").step("words", (ctx) => ctx.input.text.split(" "));
+   * ```
+   */
   step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned>(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
+    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex, Requirements>,
     id: NewStepId<Id, Ids>,
     run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
   ): Pipeline<
@@ -103,71 +164,8 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
     Skippable,
     Stop | StopPayload<Returned>,
     Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
-  >;
-
-  /**
-   * Adds a step with options but no dependencies (timeout, retries, a
-   * condition, ...). This overload comes before the one with `after` on
-   * purpose: with no `after` to infer from, that one would leave its
-   * dependency type unresolved and `agent.asStep((ctx) => …)` would lose the
-   * type of `ctx`.
-   *
-   * @example
-   * ```ts
-   * pipeline<{ text: string }>("p").step("words", { timeout: "1 second" }, (ctx) => ctx.input.text.split(" "));
-   * ```
-   */
-  step<Earlier, EarlierIndex extends OutputIndex, Id extends string, Returned, Condition extends boolean = never>(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
-    id: NewStepId<Id, Ids>,
-    options: StepOptions<undefined, (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, {}, never, Services, Skippable>) => Returned,
-  ): Pipeline<
-    Input,
-    Parsed,
-    Earlier & Entry<Id, StepOutput<Returned>>,
-    StepOutput<Returned>,
-    Services,
-    Skippable | SkippableIf<Condition, Id>,
-    Stop | StopPayload<Returned>,
-    Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
-  >;
-
-  /**
-   * Adds a step that waits for the steps in `after` (ids of earlier steps
-   * only, so a cycle cannot be written) and reads them with `ctx.dep`.
-   *
-   * @example
-   * ```ts
-   * pipeline<{ text: string }>("p")
-   *   .step("words", (ctx) => ctx.input.text.split(" "))
-   *   .step("count", { after: ["words"], timeout: "1 second" }, (ctx) => ctx.dep("words").length);
-   * ```
-   */
-  step<
-    Earlier,
-    EarlierIndex extends OutputIndex,
-    Id extends string,
-    const After extends ReadonlyArray<Ids>,
-    Returned,
-    Condition extends boolean = never,
-  >(
-    this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex>,
-    id: NewStepId<Id, Ids>,
-    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, After[number]>, After[number], Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, After[number]>, After[number], Services, Skippable>) => Returned,
-  ): Pipeline<
-    Input,
-    Parsed,
-    Earlier & Entry<Id, StepOutput<Returned>>,
-    StepOutput<Returned>,
-    Services,
-    Skippable | SkippableIf<Condition, Id>,
-    Stop | StopPayload<Returned>,
-    Ids | Id,
-    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>
+    IndexAfter<EarlierIndex, Earlier & Entry<Id, StepOutput<Returned>>, Entry<Id, StepOutput<Returned>>>,
+    Requirements | StepRequirements<Returned>
   >;
 
   /**
@@ -181,7 +179,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("load", (ctx) => ctx.services.db.find(ctx.input.id));
    * ```
    */
-  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids, Index>;
+  withServices<Required extends object>(): Pipeline<Input, Parsed, Outputs, Output, Required, Skippable, Stop, Ids, Index, Requirements>;
 
   /**
    * Returns a pipeline with more configuration: step defaults, per-step
@@ -192,24 +190,43 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    * const slow = p.configure({ steps: { count: { timeout: "5 seconds", retries: 2 } } });
    * ```
    */
-  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids, Index>;
+  configure(config: ConfigureOptions<Ids>): Pipeline<Input, Parsed, Outputs, Output, Services, Skippable, Stop, Ids, Index, Requirements>;
 
   /**
    * Runs the pipeline. Resolves with every step's output (or, when a step
    * returned `ctx.stop(...)`, with `status: "stopped"`); rejects with a
    * {@link PipelineError} (`StepExecutionError`, `PipelineInputError`,
    * `PipelineTimeoutError`, `PipelineCancelledError`, ...).
+   *
+   * When Effect steps require Effect services (`Requirements`), the options
+   * must provide them: `{ layer }` (built for this run) or `{ runtime }` (a
+   * `ManagedRuntime`, shared by every run given it).
+   *
+   * @example
+   * ```ts
+   * const result = await quote.run({ sku: "pen", quantity: 3 }, { layer: CatalogLive });
+   * ```
    */
   run(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
+    ...options_with_services_or_layer: OptionsArgs<RunOptions<Services, Ids>, Services, Requirements>
   ): Promise<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>>;
 
-  /** The run as an Effect with typed errors, to compose inside Effect programs. `run` is this Effect run as a Promise. */
+  /**
+   * The run as an Effect with typed errors, to compose inside Effect
+   * programs; it requires the Effect services its Effect steps require
+   * (`Requirements`), which the caller provides. `run` is this Effect run as
+   * a Promise.
+   *
+   * @example
+   * ```ts
+   * const result = await Effect.runPromise(Effect.provide(quote.toEffect({ sku: "book", quantity: 2 }), CatalogLive));
+   * ```
+   */
   toEffect(
     input: Input,
-    ...options: OptionsArgs<RunOptions<Services, Ids>, Services>
-  ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>;
+    ...options_with_services: OptionsArgs<RunOptions<Services, Ids>, Services>
+  ): Effect.Effect<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError, Requirements>;
 
   /**
    * Runs the pipeline once per input, `concurrency` runs at a time (default
@@ -234,7 +251,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services>
+    ...options_with_services_or_layer: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, Keep>, PipelineError>>>;
 
   /**
@@ -253,7 +270,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**
@@ -263,7 +280,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services, Ids>, Services>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<RunResult<ResultOutputs<Outputs, Skippable>, Output, Stop>, PipelineError>>;
 
   /**
@@ -287,7 +304,7 @@ export interface Pipeline<Input, Parsed, Outputs, Output, Services, Skippable ex
    *   .step("enrich", { after: ["classify"] }, enrich.asStep((ctx) => ({ text: `${ctx.dep("classify")}: ${ctx.input.doc}` })));
    * ```
    */
-  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => Promise<SubStepReturn<Output, Stop>>;
+  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => RequiringPromise<SubStepReturn<Output, Stop>, Requirements>;
 
   /** The step graph: nodes in declaration order and their dependency edges. */
   graph(): Graph;

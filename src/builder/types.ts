@@ -6,18 +6,33 @@
 import type { Effect } from "effect";
 import type { StopRequest } from "../runtime/stop.js";
 
-/** What a step function's return value resolves to, before stop requests are taken out. */
+/**
+ * What a step function's return value resolves to (before stop requests are
+ * taken out) and the Effect services it requires, found by one conditional
+ * type that the output, stop-payload and requirement types below share (the
+ * compiler caches it per return type; two conditionals cost a 200-step
+ * chain about 6,000 more instantiations). An Effect's are its success type
+ * and `R`; a sub-pipeline step's Promise is marked with its pipeline's (see
+ * `RequiringPromise` in flow/types.ts); anything else requires nothing.
+ */
 type Resolved<Returned> =
-  Returned extends Effect.Effect<infer Success, infer _Failure, infer _Requirements> ? Success : Awaited<Returned>;
+  Returned extends Effect.Effect<infer Success, infer _Failure, infer Requirements>
+    ? readonly [Success, Requirements]
+    : Returned extends { readonly "~requirements"?: infer Requirements }
+      ? readonly [Awaited<Returned>, Exclude<Requirements, undefined>]
+      : readonly [Awaited<Returned>, never];
 
 /**
  * The output a step function produces, whether it returns a plain value, a
  * Promise, or an Effect. A `ctx.stop(...)` return is not part of it.
  */
-export type StepOutput<Returned> = Exclude<Resolved<Returned>, StopRequest<unknown>>;
+export type StepOutput<Returned> = Exclude<Resolved<Returned>[0], StopRequest<unknown>>;
+
+/** The Effect services a step function's return value requires: an Effect's `R`, a sub-pipeline's; `never` for anything else. */
+export type StepRequirements<Returned> = Resolved<Returned>[1];
 
 /** The payload types of the `ctx.stop(payload)` calls a step function can return. */
-export type StopPayload<Returned> = Resolved<Returned> extends infer Value
+export type StopPayload<Returned> = Resolved<Returned>[0] extends infer Value
   ? Value extends StopRequest<infer Payload>
     ? Payload
     : never
@@ -129,3 +144,13 @@ export type ResultOutputs<Outputs, Skippable extends string> = [Skippable] exten
  * before the function's `ctx` parameter could be typed.
  */
 export type SkippableIf<Condition, Id extends string> = [Condition] extends [never] ? never : Id;
+
+/**
+ * The ids a step lists in `after`: what its `ctx.dep` accepts. `never` when
+ * `after` is left out. Not plain `After[number]` on purpose: when a step's
+ * function is itself the result of a generic call (`sub.asStep((ctx) => …)`),
+ * the compiler types that call's `ctx` from this signature before `After` is
+ * inferred (as the "no inference" `never`), and `After[number]` of it left
+ * `ctx` untyped; the `[After] extends [never]` test resolves it to `never`.
+ */
+export type AfterIds<After extends ReadonlyArray<string>> = [After] extends [never] ? never : After[number];

@@ -19,12 +19,14 @@ import type {
   RouterError,
   RoutesInput,
   RoutesOutput,
+  RoutesRequirements,
   RoutesResult,
   RoutesServices,
   RoutesStop,
   RouteContext,
   RouterInput,
   RouterParsed,
+  RequiringPromise,
   SubStepContext,
   SubStepReturn,
 } from "./types.js";
@@ -75,34 +77,35 @@ export interface RouterOptions<Routes extends RouteMap, Schema extends StandardS
  * @typeParam Result - what `run` resolves with
  * @typeParam Services - the services every route needs
  * @typeParam Stop - any route's stop payload
+ * @typeParam Requirements - the Effect services any route's Effect steps require
  */
-export interface Router<Input, Output, Result, Services, Stop> {
+export interface Router<Input, Output, Result, Services, Stop, Requirements = never> {
   /** The router's name: the routing step's id, and the graph's. */
   readonly name: string;
   /** The route names, in declaration order. */
   readonly routes: ReadonlyArray<string>;
   /** Phantom: what this router carries in its types, for routers and sub-pipeline steps. Never set at run time. */
-  readonly "~flow"?: FlowTypes<Input, Output, Result, Services, Stop>;
+  readonly "~flow"?: FlowTypes<Input, Output, Result, Services, Stop, Requirements>;
 
   /**
    * Chooses a route and runs it. Rejects with the route's {@link RouterError},
    * or `RouteError` when no route could be chosen and there is no fallback.
    */
-  run(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services>): Promise<Result>;
+  run(input: Input, ...options_with_services_or_layer: OptionsArgs<RunOptions<Services>, Services, Requirements>): Promise<Result>;
 
   /** The run as an Effect with typed errors. */
-  toEffect(input: Input, ...options: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError>;
+  toEffect(input: Input, ...options_with_services: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError, Requirements>;
 
   /** Runs every input, `concurrency` at a time; resolves to one outcome per input started, in input order. See `Pipeline.runMany`. */
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<RunManyOptions<Services, string, Keep>, Services>
+    ...options_with_services_or_layer: OptionsArgs<RunManyOptions<Services, string, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<Result, Keep>, RouterError>>>;
 
   /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.runEach`. */
   runEach(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services>, Services>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
 
   /**
@@ -112,11 +115,11 @@ export interface Router<Input, Output, Result, Services, Stop> {
    */
   stream(
     inputs: BatchInputs<Input>,
-    ...options: OptionsArgs<BatchOptions<Services>, Services>
+    ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services>, Services, Requirements>
   ): AsyncIterableIterator<BatchOutcome<Result, RouterError>>;
 
   /** A step function that runs this router as one step of another pipeline. See `Pipeline.asStep`. */
-  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => Promise<SubStepReturn<Output, Stop>>;
+  asStep<Ctx extends SubStepContext<Services>>(...toInput: AsStepArgs<Ctx, Input>): (ctx: Ctx) => RequiringPromise<SubStepReturn<Output, Stop>, Requirements>;
 
   /** A graph of one router node (kind `"router"`) listing the routes. */
   graph(): Graph;
@@ -149,13 +152,21 @@ export interface Router<Input, Output, Result, Services, Stop> {
 export function router<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefined = undefined>(
   name: string,
   options: RouterOptions<Routes, Schema>,
-): Router<RouterInput<Routes, Schema>, RoutesOutput<Routes>, RoutesResult<Routes>, RoutesServices<Routes>, RoutesStop<Routes>> {
+): Router<
+  RouterInput<Routes, Schema>,
+  RoutesOutput<Routes>,
+  RoutesResult<Routes>,
+  RoutesServices<Routes>,
+  RoutesStop<Routes>,
+  RoutesRequirements<Routes>
+> {
   return new RouterRunnable(new RouterFlow(name, options as unknown as RouterSpec)) as unknown as Router<
     RouterInput<Routes, Schema>,
     RoutesOutput<Routes>,
     RoutesResult<Routes>,
     RoutesServices<Routes>,
-    RoutesStop<Routes>
+    RoutesStop<Routes>,
+    RoutesRequirements<Routes>
   >;
 }
 

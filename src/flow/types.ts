@@ -3,6 +3,8 @@
  * carries in its types, how a router combines its routes', how routes are
  * checked, what a sub-pipeline step returns, and the options a run takes.
  */
+import type * as Layer from "effect/Layer";
+import type * as ManagedRuntime from "effect/ManagedRuntime";
 import type { StepContext } from "../agents/context.js";
 import type { PipelineError } from "../runtime/errors.js";
 import type { StopRequest } from "../runtime/stop.js";
@@ -14,12 +16,14 @@ import type { RouteError } from "./errors.js";
  * property `"~flow"` (never set at run time), so that routers and
  * sub-pipeline steps read them structurally.
  */
-export interface FlowTypes<Input, Output, Result, Services, Stop> {
+export interface FlowTypes<Input, Output, Result, Services, Stop, Requirements = never> {
   readonly input: Input;
   readonly output: Output;
   readonly result: Result;
   readonly services: Services;
   readonly stop: Stop;
+  /** The Effect services (from Effect's `Context`) its Effect steps require. */
+  readonly requirements: Requirements;
 }
 
 /** The error a router's run can end with. */
@@ -28,20 +32,57 @@ export type RouterError = PipelineError | RouteError;
 /** The {@link FlowTypes} of a pipeline or router (of each member of a union of them); `never` for anything else. */
 export type TypesOf<Flow> = Flow extends unknown
   ? "~flow" extends keyof Flow
-    ? Flow extends { readonly "~flow"?: infer Types extends FlowTypes<unknown, unknown, unknown, unknown, unknown> }
+    ? Flow extends { readonly "~flow"?: infer Types extends FlowTypes<unknown, unknown, unknown, unknown, unknown, unknown> }
       ? Types
       : never
     : never
   : never;
 
 /**
- * The arguments after the input of `run`, `toEffect` and the batch methods:
- * the options are optional unless the flow needs services, in which case
- * they must carry them.
+ * How `run` and the batch methods are given the Effect services that the
+ * flow's Effect steps require: a `Layer` that builds them (for each `run`;
+ * once for a batch), or a `ManagedRuntime` that holds them (built once,
+ * shared by every run given it, and left to its owner to dispose).
+ *
+ * @example
+ * ```ts
+ * const runtime = ManagedRuntime.make(CatalogLive);
+ * const provided: ProvideOptions<Catalog> = { runtime };
+ * await quote.run({ sku: "pen", quantity: 3 }, provided);
+ * ```
  */
-export type OptionsArgs<Options, Services> = {} extends Services
-  ? [options?: Options]
-  : [options: Options & { readonly services: Services }];
+export type ProvideOptions<Requirements> =
+  | { readonly layer: Layer.Layer<Requirements, unknown, never>; readonly runtime?: undefined }
+  | { readonly runtime: ManagedRuntime.ManagedRuntime<Requirements, unknown>; readonly layer?: undefined };
+
+/**
+ * The arguments after the input of `run`, `toEffect` and the batch methods:
+ * the options are optional unless the flow needs services (`withServices`),
+ * in which case they must carry them, or Effect services (`Requirements`,
+ * for `run` and the batches; `toEffect` leaves them in its Effect's type),
+ * in which case they must carry a `layer` or `runtime` providing them. The
+ * labels name what a required options argument must hold: signature help
+ * shows them while it is typed. (A call without it reads `Expected 2
+ * arguments, but got 1` with `Arguments for the rest parameter
+ * 'options_with_services_or_layer' were not provided`: the rest parameter's
+ * name, in the methods, says it too.)
+ */
+export type OptionsArgs<Options, Services, Requirements = never> = [Requirements] extends [never]
+  ? {} extends Services
+    ? [options?: Options]
+    : [options_with_services: Options & { readonly services: Services }]
+  : {} extends Services
+    ? [options_with_layer_or_runtime: Options & ProvideOptions<Requirements>]
+    : [options_with_services_and_layer: Options & { readonly services: Services } & ProvideOptions<Requirements>];
+
+/**
+ * What a sub-pipeline step's function returns when the sub-pipeline's Effect
+ * steps require Effect services: its Promise, marked (in its type only) with
+ * them, so that the parent pipeline requires them too.
+ */
+export type RequiringPromise<Value, Requirements> = [Requirements] extends [never]
+  ? Promise<Value>
+  : Promise<Value> & { readonly "~requirements"?: Requirements };
 
 /** What a router's `routes` option holds: route names to pipelines or routers. */
 export type RouteMap = { readonly [name: string]: object };
@@ -69,6 +110,9 @@ export type RoutesInput<Routes> =
   [TypesOf<Routes[RouteName<Routes>]>["input"]] extends [void]
     ? void
     : IntersectValues<{ [Name in RouteName<Routes>]: AcceptedInput<TypesOf<Routes[Name]>["input"]> }>;
+
+/** The Effect services a router's routes require: any route's. */
+export type RoutesRequirements<Routes> = TypesOf<Routes[RouteName<Routes>]>["requirements"];
 
 /** The services a router needs: every route's. */
 export type RoutesServices<Routes> = IntersectValues<{ [Name in RouteName<Routes>]: TypesOf<Routes[Name]>["services"] }>;

@@ -3,6 +3,7 @@
  * `run` and `stream` (model calls) to it as `StepContext`, so that the
  * runtime needs to know nothing of agents.
  */
+import type { DepId, OptionalDepId } from "./dep-id.js";
 import type { StopRequest } from "./stop.js";
 
 /**
@@ -19,10 +20,14 @@ import type { StopRequest } from "./stop.js";
 export interface StepContextBase<Input, Outputs, Deps extends string, Services, Skippable extends string = never> {
   /** The run's input, as produced by the input schema. */
   readonly input: Input;
-  /** The output of a step listed in this step's `after` (a step with a `when` condition needs `depOrUndefined`). */
-  dep<Id extends Exclude<Deps, Skippable>>(id: Id): Outputs[Id & keyof Outputs];
+  /**
+   * The output of a step listed in this step's `after` (a step with a `when`
+   * condition needs `depOrUndefined`). Any other id is a type error whose
+   * message says what to do.
+   */
+  dep<Id extends string>(id: DepId<Id, Exclude<Deps, Skippable>, Deps>): Outputs[Id & keyof Outputs];
   /** The output of a step listed in `after`, or `undefined` if its `when` condition skipped it. */
-  depOrUndefined<Id extends Deps>(id: Id): Outputs[Id & keyof Outputs] | undefined;
+  depOrUndefined<Id extends string>(id: OptionalDepId<Id, Deps>): Outputs[Id & keyof Outputs] | undefined;
   /** The application services passed to `run` (`{}` when the pipeline declares none). */
   readonly services: Services;
   /** Aborted when this attempt is interrupted: timeout, budget, cancellation, or a failing run with `failFast`. Pass it to fetch and SDK calls. */

@@ -7,6 +7,7 @@
  * {@link RunEnv}: its steps read it, its model calls are paced and charged by
  * it, and a run nested inside it inherits from it.
  */
+import type * as Context from "effect/Context";
 import type OpenAI from "openai";
 import { toMillis } from "../graph/duration.js";
 import { BudgetScope } from "./budget.js";
@@ -48,6 +49,12 @@ export interface RunEnv {
   readonly journal: StepJournal | undefined;
   /** Where the run's span opens: the span of the step around it for a nested run, else the run's `telemetry`. */
   readonly telemetry: Telemetry | undefined;
+  /**
+   * The Effect services a run started as a Promise gives its Effect steps (a
+   * batch's, from the `layer` or `runtime` it was given). A run started as an
+   * Effect gives them the context that Effect runs in instead.
+   */
+  readonly effects: Context.Context<never> | undefined;
 }
 
 /** What {@link envOf} decides for one run: its environment, and the limits the run enforces itself. */
@@ -116,6 +123,7 @@ export const envOf = (
         inherited?.parent !== undefined && inherited.telemetry !== undefined
           ? inherited.telemetry
           : (options.telemetry ?? settings.telemetry ?? inherited?.telemetry),
+      effects: inherited?.effects,
     },
     // The run's own timeout exactly when it is the nearer deadline ((now + t) - now need not be t in floating point).
     timeoutMs: timeout === undefined || deadline === undefined ? undefined : deadline === now + timeout ? timeout : deadline - now,
@@ -137,6 +145,7 @@ export const emptyEnv: RunEnv = {
   parent: undefined,
   journal: undefined,
   telemetry: undefined,
+  effects: undefined,
 };
 
 /**

@@ -77,5 +77,5 @@ export const nestInStep = (
   const { env, state, journal } = ctx.scope;
   const nested = journal?.nested(`${ctx.stepId}@${ctx.attempt}`);
   const parent: RunEnv = { ...env, signal: ctx.signal, budgets: ctx.budgets(), journal: nested };
-  return runToPromise(nest(child, input, {}, parent, state.record, ctx.stepId));
+  return runToPromise(nest(child, input, {}, parent, state.record, ctx.stepId), ctx.scope.effects);
 };

@@ -46,7 +46,14 @@ const EMPTY_CONTEXT = Context.empty();
 const needsFiber = (prepared: Prepared): boolean =>
   prepared.timeoutMs !== undefined || prepared.env.signal !== undefined || prepared.env.budgets.length > 0;
 
-const scopeOf = (definition: PipelineDefinition, parsed: unknown, prepared: Prepared, state: RunState, journal: StepJournal | undefined): RunScope => ({
+const scopeOf = (
+  definition: PipelineDefinition,
+  parsed: unknown,
+  prepared: Prepared,
+  state: RunState,
+  journal: StepJournal | undefined,
+  effects: Context.Context<never>,
+): RunScope => ({
   pipeline: definition.name,
   input: parsed,
   state,
@@ -54,6 +61,7 @@ const scopeOf = (definition: PipelineDefinition, parsed: unknown, prepared: Prep
   stepBudgets: new Map(),
   journal,
   runId: undefined,
+  effects,
 });
 
 /**
@@ -120,7 +128,8 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
   }
   if (prepared._tag === "Failure") return Promise.reject(Cause.squash(prepared.cause));
   const setup = prepared.value;
-  if (needsFiber(setup)) return runToPromise(runPrepared(definition, input, setup, undefined));
+  const effects = setup.env.effects ?? EMPTY_CONTEXT;
+  if (needsFiber(setup)) return runToPromise(runPrepared(definition, input, setup, undefined), effects);
   return new Promise<UntypedResult>((resolve, reject) => {
     const record = recordOf(definition.name, "pipeline", setup.env);
     const settle = (exit: Exit.Exit<UntypedResult, PipelineError>): void => {
@@ -135,7 +144,7 @@ const startPipeline = (definition: PipelineDefinition, input: unknown, options: 
     const launch = (checked: Exit.Exit<unknown, PipelineError>): void => {
       if (checked._tag === "Failure") return end(checked as Exit.Exit<never, PipelineError>);
       const state = new RunState(setup.plan, record, setup.resumed);
-      startSteps(scopeOf(definition, checked.value, setup, state, undefined), setup, EMPTY_CONTEXT, () => end(outcomeOf(definition.name, setup.plan, state)));
+      startSteps(scopeOf(definition, checked.value, setup, state, undefined, effects), setup, effects, () => end(outcomeOf(definition.name, setup.plan, state)));
     };
     const checked = checkInput(definition.name, definition.input, input);
     if (checked instanceof Promise) checked.then(launch, (error: unknown) => end(Exit.die(error)));
@@ -155,7 +164,9 @@ const startRun = (
   const name = definition.name;
   const state = new RunState(plan, record, prepared.resumed);
   if (journal?.carried !== undefined) carry(record, env, journal.carried);
-  let steps: Effect.Effect<void, PipelineError> = runSteps(scopeOf(definition, parsed, prepared, state, journal), prepared);
+  let steps: Effect.Effect<void, PipelineError> = Effect.contextWith((effects: Context.Context<never>) =>
+    runSteps(scopeOf(definition, parsed, prepared, state, journal, effects), prepared),
+  );
   if (timeoutMs !== undefined) {
     const timedOut = () => Effect.fail(new PipelineTimeoutError({ pipeline: name, timeoutMs, partial: state.partial(name) }));
     steps = timeoutMs <= 0 ? Effect.suspend(timedOut) : Effect.timeoutOrElse(steps, { duration: timeoutMs, orElse: timedOut });
@@ -188,9 +199,12 @@ const carry = (record: RunRecord, env: RunEnv, usage: RunUsage): void => {
   if (usage.costNanoUsd !== null && usage.costNanoUsd > 0 && env.budgets.length > 0) reserve(env.budgets, 0, undefined).settle(usage.costNanoUsd);
 };
 
-/** Runs an Effect-built run as a Promise that rejects with the run's own error (not a wrapper). */
-export const runToPromise = async <A>(effect: Effect.Effect<A, unknown>): Promise<A> => {
-  const exit = await Effect.runPromiseExit(effect);
+/**
+ * Runs an Effect-built run as a Promise that rejects with the run's own error
+ * (not a wrapper), with the Effect services `effects` (none by default).
+ */
+export const runToPromise = async <A>(effect: Effect.Effect<A, unknown>, effects: Context.Context<never> = EMPTY_CONTEXT): Promise<A> => {
+  const exit = await Effect.runPromiseExitWith(effects)(effect);
   if (exit._tag === "Success") return exit.value;
   throw Cause.squash(exit.cause);
 };

@@ -1,3 +1,4 @@
+import * as Context from "effect/Context";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { agent, BudgetScope, pipeline, RateLimiter } from "../../src/index.js";
@@ -27,6 +28,8 @@ const inheritedTelemetry = telemetryOf("inherited");
 const settingsTelemetry = telemetryOf("settings");
 const optionsTelemetry = telemetryOf("options");
 
+const inheritedEffects: Context.Context<never> = Context.empty();
+
 /** What a run inherits from a run around it, with every field set. */
 const inherited: RunEnv = {
   signal: inheritedSignal,
@@ -40,6 +43,7 @@ const inherited: RunEnv = {
   parent: undefined,
   journal: undefined,
   telemetry: inheritedTelemetry,
+  effects: inheritedEffects,
 };
 
 type Level = "inherited" | "settings" | "options";
@@ -70,6 +74,13 @@ const table: ReadonlyArray<{
       all: { a: { input: 1, output: 1 }, b: { input: 2, output: 2 }, c: { input: 3, output: 3 } },
       "settings+options": { b: { input: 2, output: 2 }, c: { input: 3, output: 3 } },
     },
+  },
+  {
+    field: "effects (the Effect services of a batch's runs: only inherited)",
+    settings: {},
+    options: {},
+    read: (resolved) => resolved.env.effects,
+    expected: { none: undefined, inherited: inheritedEffects, all: inheritedEffects },
   },
   {
     field: "services",

@@ -2,7 +2,7 @@
 import { annotated, doc, long } from "../fixtures.js";
 
 doc.step("onlyReport", { after: ["report"] }, (ctx) => {
-  // @ts-expect-error declared earlier, but not in this step's after
+  // @ts-expect-error says `"extract" is not in this step's after: add "extract" to after to read it`
   ctx.dep("extract");
   // @ts-expect-error not a step at all
   ctx.dep("summary");
@@ -12,7 +12,7 @@ doc.step("onlyReport", { after: ["report"] }, (ctx) => {
 });
 
 doc.step("standalone", (ctx) => {
-  // @ts-expect-error a step without after has no dependencies
+  // @ts-expect-error says `"extract" is not in this step's after: add "extract" to after`
   ctx.dep("extract");
   return 1;
 });

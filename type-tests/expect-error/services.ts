@@ -10,7 +10,7 @@ const withDb = pipeline<{ id: string }>("load")
     return count;
   });
 
-// @ts-expect-error run needs the services
+// @ts-expect-error says `Arguments for the rest parameter 'options_with_services_or_layer' were not provided`
 withDb.run({ id: "1" });
 // @ts-expect-error options without services are not enough
 withDb.run({ id: "1" }, { timeout: 1000 });

@@ -5,7 +5,7 @@ const p = pipeline<{ translate: boolean }>("when")
   .step("detect", () => "fr" as const)
   .step("translate", { after: ["detect"], when: (ctx) => ctx.input.translate && ctx.dep("detect") === "fr" }, () => "hello")
   .step("publish", { after: ["detect", "translate"] }, (ctx) => {
-    // @ts-expect-error a skippable step is read with depOrUndefined
+    // @ts-expect-error says `"translate" has a when condition and may be skipped: read it with ctx.depOrUndefined("translate")`
     ctx.dep("translate");
     // @ts-expect-error its value may be undefined
     const text: string = ctx.depOrUndefined("translate");

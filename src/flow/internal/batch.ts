@@ -5,6 +5,7 @@
  * outcomes in the order the runs finish.
  */
 import { setMaxListeners } from "node:events";
+import type * as Context from "effect/Context";
 import { wholeNumber } from "../../runtime/config.js";
 import { PipelineDefinitionError } from "../../runtime/errors.js";
 import { envOf, type RunEnv } from "../../runtime/env.js";
@@ -70,6 +71,8 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     private readonly flow: Flow,
     /** What to keep of a successful result, applied after its cost is counted. */
     private readonly keep: (result: Result) => Result = (result) => result,
+    /** The Effect services every run's Effect steps are given (from the batch's `layer` or `runtime`). */
+    effects?: Context.Context<never>,
   ) {
     const { concurrency, stopOnError, onProgress, costBudget, rateLimit, signal, budgets, ...runOptions } = options;
     // A bad option value from untyped code is the pipeline's definition error, as at every other level.
@@ -78,7 +81,7 @@ class BatchRun<Result> implements AsyncIterableIterator<BatchOutcome<Result, unk
     try {
       this.concurrency = wholeNumber(concurrency ?? DEFAULT_CONCURRENCY, 1, "concurrency");
       // One limiter and one budget for the whole batch: every run's model requests share them.
-      this.env = envOf({ costBudget, rateLimit, budgets, signal: this.controller.signal }, {}, undefined, "batch").env;
+      this.env = { ...envOf({ costBudget, rateLimit, budgets, signal: this.controller.signal }, {}, undefined, "batch").env, effects };
       this.source = openSource(inputs);
     } catch (error) {
       throw definitionError(error);
@@ -251,7 +254,8 @@ export const streamBatch = (
   inputs: BatchInputs<unknown>,
   options: BatchOptions | undefined,
   flow: Flow,
-): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> => new BatchRun(inputs, options ?? {}, flow);
+  effects?: Context.Context<never>,
+): AsyncIterableIterator<BatchOutcome<UntypedResult, unknown>> => new BatchRun(inputs, options ?? {}, flow, undefined, effects);
 
 /** A result cut down to what `keep: "output"` keeps. */
 const outputOnly = (result: unknown): unknown => {
@@ -265,10 +269,11 @@ export const runBatch = async (
   inputs: BatchInputs<unknown>,
   options: RunManyOptions | undefined,
   flow: Flow,
+  effects?: Context.Context<never>,
 ): Promise<Array<BatchOutcome<unknown, unknown>>> => {
   const { keep, ...batchOptions } = options ?? {};
   const outcomes: Array<BatchOutcome<unknown, unknown>> = [];
-  const batch = new BatchRun<unknown>(inputs, batchOptions, flow, keep === "output" ? outputOnly : undefined);
+  const batch = new BatchRun<unknown>(inputs, batchOptions, flow, keep === "output" ? outputOnly : undefined, effects);
   for await (const outcome of batch) outcomes[outcome.index] = outcome;
   return outcomes;
 };

@@ -107,7 +107,7 @@ export class RouterFlow implements Flow {
 
   start(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Promise<UntypedResult> {
     if (options.durable !== undefined) return startJournalled(this.journalTarget(), input, options, inherited, (i, o, e) => this.runOnce(i, o, e));
-    return runToPromise(this.runOnce(input, options, inherited));
+    return runToPromise(this.runOnce(input, options, inherited), inherited?.effects);
   }
 
   run(input: unknown, options: RunOptions, inherited: RunEnv | undefined): Effect.Effect<UntypedResult, unknown> {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { StepJournal } from "../journal.js";
+import type * as Context from "effect/Context";
 import { BudgetScope } from "../budget.js";
 import type { RuntimeStepContext } from "../definition.js";
 import type { RunEnv } from "../env.js";
@@ -24,6 +25,13 @@ export interface RunScope {
   readonly journal: StepJournal | undefined;
   /** The run's id when it is not journalled, made on first read (see {@link runIdOf}). */
   runId: string | undefined;
+  /**
+   * The Effect services the run was given (the context of the Effect it runs
+   * in: `toEffect`'s caller's, or what `run` provided from a `layer` or
+   * `runtime`). A run nested in one of its steps runs with them, so the
+   * nested pipeline's Effect steps find them too.
+   */
+  readonly effects: Context.Context<never>;
 }
 
 /** The run's id: its journal's, else one made for it on first read. */

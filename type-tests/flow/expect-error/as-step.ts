@@ -12,7 +12,7 @@ pipeline<{ doc: string }>("parent")
   .step(
     "enrich",
     { after: ["clean"] },
-    // @ts-expect-error says `Argument of type '"other"' is not assignable to parameter of type '"clean"'`
+    // @ts-expect-error says `"other" is not in this step's after: add "other" to after to read it`
     tagger.asStep((ctx) => ({ text: String(ctx.dep("other")) })),
   );
 
