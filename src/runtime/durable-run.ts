@@ -3,6 +3,7 @@
  * runs the flow as the journal's body, with the journal in the environment
  * the run inherits, so its steps (and nested runs) go through it.
  */
+import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import { emptyEnv, type RunEnv } from "./env.js";
 import { PipelineDefinitionError } from "./errors.js";
@@ -37,7 +38,12 @@ export const startJournalled = (target: DurableTarget, input: unknown, options: 
   const problem = durableProblem(durable);
   if (problem !== undefined) return Promise.reject(new PipelineDefinitionError({ pipeline: target.name, problem }));
   const { store, runId } = durable!;
-  return store[runDurably](target, runId, input, rest, (journal, bodyOptions) => run(input, bodyOptions, withJournal(inherited, journal)));
+  const effects = inherited?.effects;
+  return store[runDurably](target, runId, input, rest, (journal, bodyOptions) => {
+    const body = run(input, bodyOptions, withJournal(inherited, journal));
+    // The body runs in the engine's fibers: it takes the Effect services its caller was given (a layer's, a runtime's).
+    return effects === undefined ? body : Effect.updateContext(body, (context: Context.Context<never>) => Context.merge(effects, context));
+  });
 };
 
 /** How a process that serves a flow runs one of its durable runs that no caller waits for (a worker's): with `input` as journalled. */
@@ -48,4 +54,6 @@ export const journalledRunOf =
 
 /** {@link startJournalled} as an Effect. */
 export const runJournalled = (target: DurableTarget, input: unknown, options: RunOptions, inherited: RunEnv | undefined, run: FlowRun): Effect.Effect<UntypedResult, unknown> =>
-  Effect.tryPromise({ try: () => startJournalled(target, input, options, inherited, run), catch: (error) => error });
+  Effect.flatMap(Effect.context<never>(), (effects) =>
+    Effect.tryPromise({ try: () => startJournalled(target, input, options, { ...(inherited ?? emptyEnv), effects }, run), catch: (error) => error }),
+  );

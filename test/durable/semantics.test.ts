@@ -1,6 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
 import { afterEach, describe, expect, it } from "vitest";
 import { agent, CostBudgetExceededError, PipelineCancelledError, pipeline, router, StepExecutionError } from "../../src/index.js";
 import { DurableRunMismatchError, DurableStoreError, memoryStore, NotJournallableError, sqliteStore, type DurableStore } from "../../src/durable/index.js";
@@ -297,5 +300,25 @@ describe.each(kinds)("durable nested runs and batches on the %s store", (_kind, 
     ]);
     // Only the input that had failed ran again.
     expect(calls.sort()).toEqual([0, 1, 1, 2]);
+  });
+});
+
+describe("durable runs of pipelines with Effect requirements", () => {
+  class Catalog extends Context.Service<Catalog, { readonly price: (sku: string) => Effect.Effect<number> }>()("Catalog") {}
+  const quote = pipeline<{ sku: string }>("quote").step("price", (ctx) =>
+    Effect.gen(function* () {
+      const catalog = yield* Catalog;
+      return yield* catalog.price(ctx.input.sku);
+    }),
+  );
+  const CatalogLive = Layer.succeed(Catalog, { price: (sku: string) => Effect.succeed(sku === "pen" ? 2 : 10) });
+
+  it("give the layer's services to Effect steps, from run and from toEffect", async () => {
+    const store = memoryStore();
+    stores.push(store);
+    const ran = await quote.run({ sku: "pen" }, { layer: CatalogLive, durable: { store, runId: "quote-1" } });
+    expect(ran.output).toBe(2);
+    const effect = await Effect.runPromise(Effect.provide(quote.toEffect({ sku: "book" }, { durable: { store, runId: "quote-2" } }), CatalogLive));
+    expect(effect.output).toBe(10);
   });
 });
