@@ -122,7 +122,7 @@ export class DurableStore implements DurableRunner {
   async serve(flow: Flow, options: RunOptions): Promise<void> {
     const target = flow.journalTarget();
     const workflow = defineWorkflow(target);
-    this.served.set(workflow._tag, (input) => ({ run: journalledRunOf(flow, input), options, exit: undefined }));
+    this.served.set(workflow._tag, (input) => ({ run: journalledRunOf(flow, input), options, taken: false, exit: undefined }));
     await this.workflowOf(target);
   }
 
@@ -192,11 +192,13 @@ export class DurableStore implements DurableRunner {
         continue;
       }
       if (generation > 1) await this.use(Effect.flatMap(Registry, (registry) => registry.advance(runId, generation)));
-      const caller: LiveRun = { run, options, exit: undefined };
+      const caller: LiveRun = { run, options, taken: false, exit: undefined };
       this.live.set(executionId, caller);
       try {
         if (polled.state === "suspended") await this.use(workflow.resume(executionId));
-        const ending = (await this.use(workflow.execute(fields)).catch((error: unknown) => {
+        const executed = this.use(workflow.execute(fields));
+        await this.resumeIfParked(workflow, executionId, caller, executed);
+        const ending = (await executed.catch((error: unknown) => {
           if (!this.closed) throw error;
           throw new DurableStoreError({
             store: this.description,
@@ -211,6 +213,26 @@ export class DurableStore implements DurableRunner {
       } finally {
         this.live.delete(executionId);
       }
+    }
+  }
+
+  /**
+   * Resumes the generation while the caller waits for it, if its body
+   * parked it for want of a caller: a restarted process's engine may start
+   * an unfinished run the moment its workflow is registered, just before
+   * the caller is in place.
+   */
+  private async resumeIfParked(workflow: RunWorkflow, executionId: string, caller: LiveRun, executed: Promise<unknown>): Promise<void> {
+    let settled = false;
+    const done = executed.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (let wait = 50; !settled && !caller.taken && !this.closed; wait = Math.min(wait * 2, 1000)) {
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, wait))]);
+      if (settled || caller.taken || this.closed) return;
+      const polled = await this.use(poll(workflow, executionId));
+      if (polled.state === "suspended" && !caller.taken) await this.use(workflow.resume(executionId));
     }
   }
 

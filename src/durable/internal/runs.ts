@@ -41,6 +41,8 @@ export type Ending =
 export interface LiveRun {
   readonly run: JournalledRun;
   readonly options: RunOptions;
+  /** Set when a body takes this caller's run. */
+  taken: boolean;
   exit: Exit.Exit<UntypedResult, unknown> | undefined;
 }
 
@@ -105,6 +107,7 @@ export const bodyOf =
         const instance = yield* WorkflowEngine.WorkflowInstance;
         return yield* Workflow.suspend(instance);
       }
+      caller.taken = true;
       const carried = run.carried === null ? undefined : (run.carried as unknown as RunUsage);
       const workflow = yield* Effect.context<WorkflowEngine.WorkflowEngine | WorkflowEngine.WorkflowInstance>();
       const journal = new ActivityJournal(target.name, run.runId, run.generation, carried, workflow, drain, marks, executionId);
