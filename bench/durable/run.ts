@@ -9,9 +9,11 @@
  * Workloads: the W1 diamond (5 steps, 20–100 ms each) and a 100-step chain of
  * 1 ms steps. Usage: npm run bench:durable [-- --runs N]
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pipeline } from "../../src/index.js";
 import { postgresStore, sqliteStore, type DurableStore } from "../../src/durable/index.js";
 import { W1_DAG } from "../workloads/definitions.js";
@@ -74,5 +76,27 @@ for (const dag of [W1_DAG, chain]) {
   }
 }
 for (const mode of modes) await mode.store?.close();
+
+// LangGraph.js with its checkpointers on the same DAGs, in a process of its own (see langgraph.ts).
+const peer = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./langgraph.ts", import.meta.url)), JSON.stringify([W1_DAG, chain]), String(RUNS), pgUrl ?? ""], {
+  encoding: "utf8",
+  maxBuffer: 1 << 24,
+});
+if (peer.status === 0) {
+  const times = JSON.parse(peer.stdout.trim().split("\n").at(-1)!) as Record<string, Record<string, Array<number>>>;
+  for (const dag of [W1_DAG, chain]) {
+    const byMode = times[dag.name]!;
+    const base = quantile(byMode["in memory"]!, 0.5);
+    lines.push(`LangGraph.js ${dag.name}, in memory median ${base.toFixed(1)} ms`);
+    for (const [mode, samples] of Object.entries(byMode)) {
+      if (mode === "in memory") continue;
+      const added = samples.map((took) => (took - base) / dag.nodes.length);
+      const median = quantile(samples, 0.5);
+      lines.push(`  ${mode} checkpointer: median run ${median.toFixed(1)} ms (${(median / base).toFixed(2)}x in memory); added per step p50 ${quantile(added, 0.5).toFixed(2)} ms, p99 ${quantile(added, 0.99).toFixed(2)} ms`);
+    }
+  }
+} else {
+  lines.push(`LangGraph.js unavailable (npm ci --prefix bench installs it): ${peer.stderr.trim().split("\n").slice(-3).join(" ")}`);
+}
 console.log(`W7, the cost of durability (${new Date().toISOString()}, load average ${(await import("node:os")).loadavg()[0]!.toFixed(1)})`);
 console.log(lines.join("\n"));
