@@ -45,6 +45,12 @@ const p = pipeline<{ text: string }>("asStep")
   });
 expectType<Promise<number>>(p.run({ text: "x" }).then((result) => result.output));
 
+// asStep with a fixed prompt: the step's output is still the agent's.
+const fixed = pipeline("asStepFixed").step("entities", extractor.asStep("Extract the entities of the attached text.")).step("haiku", writer.asStep([{ role: "user", content: "A haiku." }]));
+expectType<Promise<string>>(fixed.run(undefined).then((result) => result.output));
+expectType<Promise<string[]>>(fixed.run(undefined).then((result) => result.outputs.entities.entities));
+expectError(writer.asStep(42));
+
 // asStep's ctx knows only the step's own dependencies and the pipeline's input.
 pipeline<{ text: string }>("asStepScope")
   .step("a", () => 1)

@@ -81,7 +81,8 @@ export function agent<OutputSchema extends z.ZodType | undefined = undefined>(
       stream: (host: ModelCallHost, input: unknown, options: unknown) => streamAgent(self, host, input as AgentInput, options as CallOptions),
     },
     asStep(message, options) {
-      const run = async (ctx: AgentCaller) => (await ctx.run(self, await message(ctx as never), options)).output;
+      const messageOf = typeof message === "function" ? message : () => message;
+      const run = async (ctx: AgentCaller) => (await ctx.run(self, await messageOf(ctx as never), options)).output;
       const facts: StepFacts = { kind: "agent", model };
       return Object.assign(run, { [stepFacts]: facts });
     },

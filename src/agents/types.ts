@@ -102,16 +102,18 @@ export interface Agent<Output> {
   /** Phantom: the output type. */
   readonly "~output"?: Output;
   /**
-   * A one-call step: builds the message from the step's context (typed by the
-   * surrounding `.step`) and returns the agent's output.
+   * A one-call step: sends `message` (a fixed prompt, or one built from the
+   * step's context, typed by the surrounding `.step`) and returns the
+   * agent's output.
    *
    * @example
    * ```ts
    * .step("summary", { after: ["extract"] }, summarizer.asStep((ctx) => `Summarize: ${ctx.dep("extract")}`))
+   * .step("haiku", poet.asStep("Write a haiku about pipelines."))
    * ```
    */
   asStep<Context extends AgentCaller>(
-    message: (ctx: Context) => AgentInput | Promise<AgentInput>,
+    message: AgentInput | ((ctx: Context) => AgentInput | Promise<AgentInput>),
     options?: CallOptions,
   ): (ctx: Context) => Promise<Output>;
 }

@@ -56,6 +56,19 @@ describe("agents over the OpenAI SDK", () => {
     expect(p.graph().nodes[0]).toMatchObject({ kind: "agent", config: { model: "gpt-4o-mini" } });
   });
 
+  it("makes a one-call step with asStep from a fixed prompt", async () => {
+    const poet = agent({ model: "gpt-4o-mini", system: "You write haiku." });
+    mock.server.script({ content: "Steps wait in a line" });
+    const p = pipeline("haiku", { client: mock.client }).step("write", poet.asStep("Write a haiku about pipelines."));
+    const result = await p.run(undefined);
+    expect(result.output).toBe("Steps wait in a line");
+    const body = mock.server.requests[0]!.body as { messages: unknown[] };
+    expect(body.messages).toEqual([
+      { role: "system", content: "You write haiku." },
+      { role: "user", content: "Write a haiku about pipelines." },
+    ]);
+  });
+
   it("never retries a 401 and says what to check", async () => {
     const writer = agent({ model: "gpt-4o-mini" });
     mock.server.failNext(1, { type: "status", status: 401 });
