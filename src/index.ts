@@ -54,6 +54,7 @@ export { RateLimiter } from "./runtime/rate-limit.js";
 export type { RateLimiterOptions } from "./runtime/rate-limit.js";
 export type { BudgetScopeOptions } from "./runtime/budget.js";
 export { CostBudgetExceededError } from "./runtime/errors.js";
+export { StepgraphError } from "./runtime/stepgraph-error.js";
 export type { BudgetScopeKind } from "./runtime/errors.js";
 export type { ModelCallEvent } from "./runtime/events.js";
 export { agent } from "./agents/agent.js";

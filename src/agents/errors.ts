@@ -3,6 +3,7 @@
  * which the step and call retry policies read.
  */
 import * as Data from "effect/Data";
+import { brandErrors } from "../runtime/stepgraph-error.js";
 
 /**
  * The model provider answered with an error, or could not be reached.
@@ -75,3 +76,6 @@ export class AgentConfigError extends Data.TaggedError("AgentConfigError")<{
     return this.problem;
   }
 }
+
+// Every error above is a StepgraphError (see runtime/stepgraph-error.ts).
+brandErrors(AgentRequestError, AgentOutputError, AgentMaxTurnsError, UnknownModelPriceError, AgentConfigError);

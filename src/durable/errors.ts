@@ -3,6 +3,7 @@
  * what happened and what to do.
  */
 import * as Data from "effect/Data";
+import { brandErrors } from "../runtime/stepgraph-error.js";
 
 /**
  * A step's output (or a stop's payload, or the run's input) cannot be
@@ -89,3 +90,6 @@ export class DurableRunNotFoundError extends Data.TaggedError("DurableRunNotFoun
     return `No durable run "${this.runId}" in this store: submit it first.`;
   }
 }
+
+// Every error above is a StepgraphError (see runtime/stepgraph-error.ts).
+brandErrors(NotJournallableError, DurableRunMismatchError, DurableStoreError, JournalledStepError, DurableRunFailedError, DurableRunNotFoundError);

@@ -2,6 +2,7 @@
  * The errors flows add to a run's: a router that could not choose a route.
  */
 import * as Data from "effect/Data";
+import { brandErrors } from "../runtime/stepgraph-error.js";
 import { describe, type RunFailure } from "../runtime/errors.js";
 import type { PartialResult } from "../runtime/result.js";
 
@@ -35,3 +36,6 @@ export class RouteError extends Data.TaggedError("RouteError")<{
     return `Router "${this.router}" could not choose a route: ${what}. Return one of the route names, or give the router a \`fallback\` route.`;
   }
 }
+
+// Every error above is a StepgraphError (see runtime/stepgraph-error.ts).
+brandErrors(RouteError);

@@ -4,6 +4,7 @@
  * happened, where, and what to do next.
  */
 import * as Data from "effect/Data";
+import { brandErrors } from "./stepgraph-error.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { PartialResult } from "./result.js";
 
@@ -188,3 +189,6 @@ export type PipelineError =
   | PipelineCancelledError
   | CheckpointMismatchError
   | CostBudgetExceededError;
+
+// Every error above is a StepgraphError (see runtime/stepgraph-error.ts).
+brandErrors(PipelineDefinitionError, PipelineInputError, StepTimeoutError, StepExecutionError, PipelineTimeoutError, PipelineCancelledError, CheckpointMismatchError, CostBudgetExceededError);
