@@ -42,7 +42,7 @@ describe("StepgraphError", () => {
     }
     expect(new Error("plain") instanceof StepgraphError).toBe(false);
     expect(new TypeError("plain") instanceof StepgraphError).toBe(false);
-    expect(null instanceof StepgraphError).toBe(false);
+    expect((null as unknown) instanceof StepgraphError).toBe(false);
   });
 
   it("catches a run's failure in one check, and leaves Effect's catchTag as it was", async () => {
