@@ -150,69 +150,66 @@ export class DurableStore implements DurableRunner {
   }
 
   /**
+   * The generation of run `runId` to run or wait for: the first one that has
+   * not ended without completing (a failed, cancelled or stopped generation
+   * is resumed by the next, from its checkpoint and spend). Records it in the
+   * registry when it is a later one that has not ended.
+   */
+  private async currentGeneration(workflow: RunWorkflow, runId: string, input: unknown) {
+    let generation = 1;
+    let previous: Ending | undefined;
+    for (;;) {
+      const fields = DurableStore.fields(runId, generation, input, previous);
+      const executionId = await this.use(workflow.executionId(fields));
+      const polled = await this.use(poll(workflow, executionId));
+      if (polled.state === "ended" && polled.ending.status !== "completed") {
+        previous = polled.ending;
+        generation++;
+        continue;
+      }
+      if (polled.state !== "ended" && generation > 1) await this.use(Effect.flatMap(Registry, (registry) => registry.advance(runId, generation)));
+      return { generation, fields, executionId, polled };
+    }
+  }
+
+  /**
    * @internal Journals a request to run `runId` (or to resume it, when it
    * ended without completing) and returns once it is stored, without
    * waiting for it: the workers serving its pipeline run it.
    */
   async submit(target: DurableTarget, runId: string, input: unknown): Promise<void> {
     const workflow = await this.claim(target, runId, input);
-    let generation = 1;
-    let previous: Ending | undefined;
-    for (;;) {
-      const fields = DurableStore.fields(runId, generation, input, previous);
-      const executionId = await this.use(workflow.executionId(fields));
-      const polled = await this.use(poll(workflow, executionId));
-      if (polled.state === "ended" && polled.ending.status === "completed") return;
-      if (polled.state === "ended") {
-        previous = polled.ending;
-        generation++;
-        continue;
-      }
-      if (generation > 1) await this.use(Effect.flatMap(Registry, (registry) => registry.advance(runId, generation)));
-      if (polled.state === "suspended") await this.use(workflow.resume(executionId));
-      else await this.use(workflow.execute(fields, { discard: true }));
-      return;
-    }
+    const { fields, executionId, polled } = await this.currentGeneration(workflow, runId, input);
+    if (polled.state === "ended") return;
+    if (polled.state === "suspended") await this.use(workflow.resume(executionId));
+    else await this.use(workflow.execute(fields, { discard: true }));
   }
 
   /** @internal The runtime's entry: see runtime/options.ts. */
   async [runDurably](target: DurableTarget, runId: string, input: unknown, options: RunOptions, run: JournalledRun): Promise<UntypedResult> {
     const workflow = await this.claim(target, runId, input);
-    let generation = 1;
-    let previous: Ending | undefined;
-    for (;;) {
-      const fields = DurableStore.fields(runId, generation, input, previous);
-      const executionId = await this.use(workflow.executionId(fields));
-      const polled = await this.use(poll(workflow, executionId));
-      if (polled.state === "ended") {
-        if (polled.ending.status === "completed") return storedResult(runId, generation, polled.ending);
-        // A run that ended failed, cancelled or stopped: asking for it again resumes it, in its next generation.
-        previous = polled.ending;
-        generation++;
-        continue;
-      }
-      if (generation > 1) await this.use(Effect.flatMap(Registry, (registry) => registry.advance(runId, generation)));
-      const caller: LiveRun = { run, options, taken: false, exit: undefined };
-      this.live.set(executionId, caller);
-      try {
-        if (polled.state === "suspended") await this.use(workflow.resume(executionId));
-        const executed = this.use(workflow.execute(fields));
-        await this.resumeIfParked(workflow, executionId, caller, executed);
-        const ending = (await executed.catch((error: unknown) => {
-          if (!this.closed) throw error;
-          throw new DurableStoreError({
-            store: this.description,
-            cause: new Error(`the store was closed while run "${runId}" was in flight; run it again with a store on the same database to resume it`),
-          });
-        })) as unknown as Ending;
-        const exit = caller.exit;
-        // Another process (a worker) ran this generation to its end.
-        if (exit === undefined) return endedElsewhere(runId, generation, ending);
-        if (Exit.isSuccess(exit)) return { ...exit.value, durable: reportOf(runId, generation, exit.value, false) };
-        throw Cause.squash(exit.cause);
-      } finally {
-        this.live.delete(executionId);
-      }
+    const { generation, fields, executionId, polled } = await this.currentGeneration(workflow, runId, input);
+    if (polled.state === "ended") return storedResult(runId, generation, polled.ending);
+    const caller: LiveRun = { run, options, taken: false, exit: undefined };
+    this.live.set(executionId, caller);
+    try {
+      if (polled.state === "suspended") await this.use(workflow.resume(executionId));
+      const executed = this.use(workflow.execute(fields));
+      await this.resumeIfParked(workflow, executionId, caller, executed);
+      const ending = (await executed.catch((error: unknown) => {
+        if (!this.closed) throw error;
+        throw new DurableStoreError({
+          store: this.description,
+          cause: new Error(`the store was closed while run "${runId}" was in flight; run it again with a store on the same database to resume it`),
+        });
+      })) as unknown as Ending;
+      const exit = caller.exit;
+      // Another process (a worker) ran this generation to its end.
+      if (exit === undefined) return endedElsewhere(runId, generation, ending);
+      if (Exit.isSuccess(exit)) return { ...exit.value, durable: reportOf(runId, generation, exit.value, false) };
+      throw Cause.squash(exit.cause);
+    } finally {
+      this.live.delete(executionId);
     }
   }
 
