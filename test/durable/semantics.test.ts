@@ -17,20 +17,18 @@ afterEach(async () => {
 
 const sqliteFile = () => join(mkdtempSync(join(tmpdir(), "stepgraph-durable-")), "runs.db");
 
-/** Each kind of store that runs in one process. */
+/** `store`, closed after the test. */
+const closedAfter = <Store extends DurableStore>(store: Store): Store => (stores.push(store), store);
+
+/** Each kind of store that runs in one process, opened for one test. */
 const kinds: Array<[string, () => DurableStore]> = [
-  ["memory", () => memoryStore()],
-  ["SQLite", () => sqliteStore({ file: sqliteFile() })],
+  ["memory", () => closedAfter(memoryStore())],
+  ["SQLite", () => closedAfter(sqliteStore({ file: sqliteFile() }))],
 ];
 
 const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable("the run should reject"), (error: unknown) => error);
 
-describe.each(kinds)("durable runs on the %s store", (_kind, makeStore) => {
-  const open = () => {
-    const store = makeStore();
-    stores.push(store);
-    return store;
-  };
+describe.each(kinds)("durable runs on the %s store", (_kind, open) => {
 
   it("returns a completed run's stored result without running a step again", async () => {
     const store = open();
@@ -192,9 +190,8 @@ describe.each(kinds)("durable runs on the %s store", (_kind, makeStore) => {
 describe("the SQLite store", () => {
   it("belongs to one store at a time: a second one on the same file fails at once, saying to use PostgreSQL", async () => {
     const file = sqliteFile();
-    const first = sqliteStore({ file });
-    const second = sqliteStore({ file });
-    stores.push(first, second);
+    const first = closedAfter(sqliteStore({ file }));
+    const second = closedAfter(sqliteStore({ file }));
     const p = pipeline("one").step("a", () => 1);
     await p.run(undefined, { durable: { store: first, runId: "one-1" } });
     const error = await rejection(p.run(undefined, { durable: { store: second, runId: "one-2" } }));
@@ -213,8 +210,7 @@ describe("the SQLite store", () => {
 
 describe("journalled values", () => {
   it("journal steps that return nothing and objects with undefined properties", async () => {
-    const store = memoryStore();
-    stores.push(store);
+    const store = closedAfter(memoryStore());
     const p = pipeline("empty")
       .step("nothing", () => undefined)
       .step("sparse", { after: ["nothing"] }, () => ({ a: 1, b: undefined as number | undefined }))
@@ -225,12 +221,7 @@ describe("journalled values", () => {
   });
 });
 
-describe.each(kinds)("durable nested runs and batches on the %s store", (_kind, makeStore) => {
-  const open = () => {
-    const store = makeStore();
-    stores.push(store);
-    return store;
-  };
+describe.each(kinds)("durable nested runs and batches on the %s store", (_kind, open) => {
 
   it("journals a router: its routing step, then its route's steps under the route's name", async () => {
     const store = open();
@@ -314,8 +305,7 @@ describe("durable runs of pipelines with Effect requirements", () => {
   const CatalogLive = Layer.succeed(Catalog, { price: (sku: string) => Effect.succeed(sku === "pen" ? 2 : 10) });
 
   it("give the layer's services to Effect steps, from run and from toEffect", async () => {
-    const store = memoryStore();
-    stores.push(store);
+    const store = closedAfter(memoryStore());
     const ran = await quote.run({ sku: "pen" }, { layer: CatalogLive, durable: { store, runId: "quote-1" } });
     expect(ran.output).toBe(2);
     const effect = await Effect.runPromise(Effect.provide(quote.toEffect({ sku: "book" }, { durable: { store, runId: "quote-2" } }), CatalogLive));
