@@ -128,6 +128,16 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
   toMermaid(): string;
 }
 
+/** The router `router(name, options)` makes, in the types its routes give it. */
+type RouterOf<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefined> = Router<
+  RouterInput<Routes, Schema>,
+  RoutesOutput<Routes>,
+  RoutesResult<Routes>,
+  RoutesServices<Routes>,
+  RoutesStop<Routes>,
+  RoutesRequirements<Routes>
+>;
+
 /**
  * Builds a router: an entry point that runs one of several pipelines for
  * each input. `route` picks the route (and may call agents through its
@@ -152,22 +162,8 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
 export function router<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefined = undefined>(
   name: string,
   options: RouterOptions<Routes, Schema>,
-): Router<
-  RouterInput<Routes, Schema>,
-  RoutesOutput<Routes>,
-  RoutesResult<Routes>,
-  RoutesServices<Routes>,
-  RoutesStop<Routes>,
-  RoutesRequirements<Routes>
-> {
-  return new RouterRunnable(new RouterFlow(name, options as unknown as RouterSpec)) as unknown as Router<
-    RouterInput<Routes, Schema>,
-    RoutesOutput<Routes>,
-    RoutesResult<Routes>,
-    RoutesServices<Routes>,
-    RoutesStop<Routes>,
-    RoutesRequirements<Routes>
-  >;
+): RouterOf<Routes, Schema> {
+  return new RouterRunnable(new RouterFlow(name, options as unknown as RouterSpec)) as unknown as RouterOf<Routes, Schema>;
 }
 
 /** The untyped value behind `router()`: the facade over its Flow, and its route names. */
