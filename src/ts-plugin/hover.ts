@@ -11,7 +11,7 @@
  * does not break the hover. The name is read from the `pipeline("…")` call
  * the value was built from, when that call is in the program's source.
  */
-import type * as TS from "typescript";
+import type TS from "typescript";
 
 /** Ids listed in full up to this many; beyond it, the first few and a count. */
 const MAX_IDS_LISTED = 8;
@@ -86,7 +86,7 @@ const pipelineName = (ts: typeof TS, checker: TS.TypeChecker, start: TS.Node): s
     if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node)) {
       node = node.expression;
     } else if (ts.isCallExpression(node)) {
-      const callee = node.expression;
+      const callee: TS.Expression = node.expression;
       if (ts.isIdentifier(callee) && callee.text === "pipeline") {
         const first = node.arguments[0];
         return first !== undefined && ts.isStringLiteralLike(first) ? first.text : undefined;
