@@ -11,7 +11,7 @@ import type { PipelineError } from "../runtime/errors.js";
 import type { RunOptions } from "../runtime/options.js";
 import type { RunResult } from "../runtime/result.js";
 import type { BatchInputs, BatchKeep, BatchOptions, BatchOutcome, KeptResult, RunManyOptions } from "../flow/batch.js";
-import type { AsStepArgs, FlowTypes, OptionsArgs, RequiringPromise, SubStepContext, SubStepReturn } from "../flow/types.js";
+import type { AsStepArgs, FlowTypes, MissingOptionsArgs, MissingOptionsMessage, OptionsArgs, RequiringPromise, SubStepContext, SubStepReturn } from "../flow/types.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { PipelineBuilder } from "./internal/builder.js";
 import type {
@@ -207,6 +207,7 @@ export interface Pipeline<
    * const result = await quote.run({ sku: "pen", quantity: 3 }, { layer: CatalogLive });
    * ```
    */
+  run(...missing_options: MissingOptionsArgs<"run", Services, Requirements>): MissingOptionsMessage<"run", Services, Requirements>;
   run(
     input: Input,
     ...options_with_services_or_layer: OptionsArgs<RunOptions<Services, Ids>, Services, Requirements>
@@ -223,6 +224,7 @@ export interface Pipeline<
    * const result = await Effect.runPromise(Effect.provide(quote.toEffect({ sku: "book", quantity: 2 }), CatalogLive));
    * ```
    */
+  toEffect(...missing_options: MissingOptionsArgs<"toEffect", Services>): MissingOptionsMessage<"toEffect", Services>;
   toEffect(
     input: Input,
     ...options_with_services: OptionsArgs<RunOptions<Services, Ids>, Services>
@@ -249,6 +251,7 @@ export interface Pipeline<
    * for (const outcome of outcomes) if (!outcome.ok) console.error(outcome.index, outcome.error.message);
    * ```
    */
+  runMany(...missing_options: MissingOptionsArgs<"runMany", Services, Requirements, "inputs">): MissingOptionsMessage<"runMany", Services, Requirements, "inputs">;
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
     ...options_with_services_or_layer: OptionsArgs<RunManyOptions<Services, Ids, Keep>, Services, Requirements>
@@ -268,6 +271,7 @@ export interface Pipeline<
    * }
    * ```
    */
+  runEach(...missing_options: MissingOptionsArgs<"runEach", Services, Requirements, "inputs">): MissingOptionsMessage<"runEach", Services, Requirements, "inputs">;
   runEach(
     inputs: BatchInputs<Input>,
     ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services, Ids>, Services, Requirements>

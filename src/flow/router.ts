@@ -29,6 +29,8 @@ import type {
   RequiringPromise,
   SubStepContext,
   SubStepReturn,
+  MissingOptionsArgs,
+  MissingOptionsMessage,
 } from "./types.js";
 
 /**
@@ -91,18 +93,22 @@ export interface Router<Input, Output, Result, Services, Stop, Requirements = ne
    * Chooses a route and runs it. Rejects with the route's {@link RouterError},
    * or `RouteError` when no route could be chosen and there is no fallback.
    */
+  run(...missing_options: MissingOptionsArgs<"run", Services, Requirements>): MissingOptionsMessage<"run", Services, Requirements>;
   run(input: Input, ...options_with_services_or_layer: OptionsArgs<RunOptions<Services>, Services, Requirements>): Promise<Result>;
 
   /** The run as an Effect with typed errors. */
+  toEffect(...missing_options: MissingOptionsArgs<"toEffect", Services>): MissingOptionsMessage<"toEffect", Services>;
   toEffect(input: Input, ...options_with_services: OptionsArgs<RunOptions<Services>, Services>): Effect.Effect<Result, RouterError, Requirements>;
 
   /** Runs every input, `concurrency` at a time; resolves to one outcome per input started, in input order. See `Pipeline.runMany`. */
+  runMany(...missing_options: MissingOptionsArgs<"runMany", Services, Requirements, "inputs">): MissingOptionsMessage<"runMany", Services, Requirements, "inputs">;
   runMany<Keep extends BatchKeep = "result">(
     inputs: BatchInputs<Input>,
     ...options_with_services_or_layer: OptionsArgs<RunManyOptions<Services, string, Keep>, Services, Requirements>
   ): Promise<Array<BatchOutcome<KeptResult<Result, Keep>, RouterError>>>;
 
   /** Runs every input, `concurrency` at a time, yielding outcomes as runs finish. See `Pipeline.runEach`. */
+  runEach(...missing_options: MissingOptionsArgs<"runEach", Services, Requirements, "inputs">): MissingOptionsMessage<"runEach", Services, Requirements, "inputs">;
   runEach(
     inputs: BatchInputs<Input>,
     ...options_with_services_or_layer: OptionsArgs<BatchOptions<Services>, Services, Requirements>

@@ -62,10 +62,8 @@ export type ProvideOptions<Requirements> =
  * for `run` and the batches; `toEffect` leaves them in its Effect's type),
  * in which case they must carry a `layer` or `runtime` providing them. The
  * labels name what a required options argument must hold: signature help
- * shows them while it is typed. (A call without it reads `Expected 2
- * arguments, but got 1` with `Arguments for the rest parameter
- * 'options_with_services_or_layer' were not provided`: the rest parameter's
- * name, in the methods, says it too.)
+ * shows them while it is typed. A call without it matches only the
+ * overload of {@link MissingOptionsArgs}, whose error says what to pass.
  */
 export type OptionsArgs<Options, Services, Requirements = never> = [Requirements] extends [never]
   ? {} extends Services
@@ -74,6 +72,53 @@ export type OptionsArgs<Options, Services, Requirements = never> = [Requirements
   : {} extends Services
     ? [options_with_layer_or_runtime: Options & ProvideOptions<Requirements>]
     : [options_with_services_and_layer: Options & { readonly services: Services } & ProvideOptions<Requirements>];
+
+/**
+ * What a call of `Method` without its options argument is missing, as a
+ * sentence naming the fix; `never` when the options are optional.
+ */
+export type MissingOptionsMessage<Method extends string, Services, Requirements = never, Argument extends string = "input"> = [Requirements] extends [never]
+  ? {} extends Services
+    ? never
+    : `${Method} needs { services: { ${KeyList<Services>} } }: call ${Method}(${Argument}, { services })`
+  : {} extends Services
+    ? `${Method} needs the Effect services its steps require: call ${Method}(${Argument}, { layer }) or ${Method}(${Argument}, { runtime })`
+    : `${Method} needs { services: { ${KeyList<Services>} } } and the Effect services its steps require: call ${Method}(${Argument}, { services, layer }) or ${Method}(${Argument}, { services, runtime })`;
+
+/**
+ * The arguments of the overload that explains a missing options argument.
+ * When a flow needs services or Effect services, a call with the input
+ * alone matches only this overload (the other needs two arguments), so the
+ * compiler reports that its input is not the {@link MissingOptionsMessage},
+ * which says what to pass: `Argument of type '{ id: string; }' is not
+ * assignable to parameter of type '"run needs { services: { db } }: call
+ * run(input, { services })"'`. The overload returns the message too, so an
+ * input typed `any` (which the message accepts) leaves a result whose first
+ * use reads the same sentence. When nothing is needed it takes four `never`
+ * arguments: no call matches it, and every call's errors read as before.
+ */
+export type MissingOptionsArgs<Method extends string, Services, Requirements = never, Argument extends string = "input"> = [
+  MissingOptionsMessage<Method, Services, Requirements, Argument>,
+] extends [never]
+  ? NoCallMatches
+  : [missing_options: MissingOptionsMessage<Method, Services, Requirements, Argument>];
+
+/** An argument list no call has. */
+type NoCallMatches = [never, never, never, never];
+
+/** The keys of `Shape`, comma-separated (`db, user`), for messages. */
+type KeyList<Shape> = JoinedKeys<keyof Shape & string>;
+
+type JoinedKeys<Keys extends string, Joined extends string = ""> = [Keys] extends [never]
+  ? Joined
+  : LastOf<Keys> extends infer Key extends string
+    ? JoinedKeys<Exclude<Keys, Key>, Joined extends "" ? Key : `${Key}, ${Joined}`>
+    : Joined;
+
+/** One member of a union (the last the compiler lists). */
+type LastOf<Union> = ((Union extends unknown ? (member: () => Union) => void : never) extends (member: infer Last) => void ? Last : never) extends () => infer Member
+  ? Member
+  : never;
 
 /**
  * What a sub-pipeline step's function returns when the sub-pipeline's Effect

@@ -53,9 +53,9 @@ const checks = {
   },
   runWithoutServices: ({ errors }) => {
     one(errors);
-    expect(errors[0].underlined === "run", `underlines run, not ${JSON.stringify(errors[0].underlined)}`);
-    const said = [errors[0].message, ...(errors[0].related ?? [])].join("\n");
-    expect(said.includes("options_with_services_or_layer"), `names what run needs: ${said}`);
+    expect(errors[0].underlined === '{ id: "1" }', `underlines the input, not ${JSON.stringify(errors[0].underlined)}`);
+    expect(errors[0].lines === 1, `one line, not ${errors[0].lines}`);
+    expect(plain(errors[0].message).includes(`run needs { services: { db } }: call run(input, { services })`), `names what run needs: ${errors[0].message}`);
   },
   signatureRunLayer: ({ signature }) =>
     expect(/^options_with_layer_or_runtime\??: /.test(signature) && signature.includes("ProvideOptions<Db>"), `signature help names what run needs: ${signature}`),

@@ -11,7 +11,7 @@ const load = pipeline<{ id: string }>("load").step("row", (ctx) =>
   }),
 );
 
-// @ts-expect-error says `Arguments for the rest parameter 'options_with_services_or_layer' were not provided`
+// @ts-expect-error says `run needs the Effect services its steps require: call run(input, { layer }) or run(input, { runtime })`
 load.run({ id: "1" });
 // @ts-expect-error options without a layer or runtime are not enough
 load.run({ id: "1" }, { timeout: 1000 });
@@ -30,7 +30,7 @@ parent.run();
 
 // Through a router.
 const routed = router("routed", { routes: { load }, route: () => "load" as const });
-// @ts-expect-error a router requires its routes' Effect services
+// @ts-expect-error a router requires its routes' Effect services: `run needs the Effect services its steps require`
 routed.run({ id: "1" });
 
 // With services declared too, both are required.
@@ -41,4 +41,6 @@ const both = pipeline("both").withServices<{ token: string }>().step("row", () =
 );
 // @ts-expect-error run without the services and the layer
 both.run();
+// @ts-expect-error says `run needs { services: { token } } and the Effect services its steps require: call run(input, { services, layer }) or run(input, { services, runtime })`
+both.run(undefined);
 both.run(undefined, { services: { token: "t" }, layer: Layer.succeed(Db, { find: (id: string) => Effect.succeed(id) }) });
