@@ -82,7 +82,8 @@ export class RequestBilling {
     if (price === undefined) throw new UnknownModelPriceError({ model });
     const inputTokens = await estimateInputTokens(model, texts, messageCount);
     const worst = costNanoUsd(price, { inputTokens, cachedInputTokens: 0, outputTokens: maxTokens ?? 0 });
-    const reservation = reserve(host.budgets, worst, host.stepId);
+    // A call outside any pipeline has no step for the budget's error to name.
+    const reservation = reserve(host.budgets, worst, host.callSite === "standalone" ? undefined : host.stepId);
     const billing = new RequestBilling(host, model, price, request);
     billing.reservation = reservation;
     return billing;
