@@ -87,6 +87,7 @@ export {
 export { router } from "./flow/router.js";
 export type { Router, RouterOptions } from "./flow/router.js";
 export { RouteError } from "./flow/errors.js";
+export type { RouteFallback } from "./flow/errors.js";
 export type {
   AsStepArgs,
   ProvideOptions,
