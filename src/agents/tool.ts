@@ -107,5 +107,24 @@ export interface ToolFunction {
 const define = <Parameters extends z.ZodType, Result, Services>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services> =>
   definition;
 
-/** See {@link ToolFunction}. */
+/**
+ * Defines a tool: `tool({ description, parameters, execute })`, or
+ * `tool.withServices<Services>()({ ... })` for one whose `execute` reads the
+ * run's services. See {@link ToolFunction}.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * const weather = tool({
+ *   description: "Current weather for a city",
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: async ({ city }, ctx) => (ctx.signal.aborted ? "cancelled" : `22 degrees in ${city}`),
+ * });
+ * const forecast = tool.withServices<{ weatherApi: { forecast: (city: string) => Promise<string> } }>()({
+ *   description: "Tomorrow's forecast for a city",
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: ({ city }, ctx) => ctx.services.weatherApi.forecast(city),
+ * });
+ * ```
+ */
 export const tool: ToolFunction = Object.assign(define, { withServices: () => define });
