@@ -158,7 +158,16 @@ describe("a router's fallback", () => {
     }
   });
 
-  it("counts the failed routing call's usage in the error's partial", async () => {
+  it("rejects instead of falling back when a budget is in force and the routing model has no price", async () => {
+    const local = agent({ model: "unpriced-classifier", output: z.object({ kind: z.enum(["billing", "general"]) }) });
+    const error = await rejection(support({ client: mock.client, model: local, fallback: "general" }).run({ text: "Invoice" }, { costBudget: 1 }));
+    expect(error).toBeInstanceOf(RouteError);
+    expect((error as RouteError).cause).toMatchObject({ _tag: "UnknownModelPriceError", model: "unpriced-classifier" });
+    expect((error as Error).message).toContain("on the agent or the router.");
+    expect(mock.server.requests).toHaveLength(0);
+  });
+
+  it("counts a failed routing call's usage in the result of the fallback route", async () => {
     mock.server.script({ content: "not json", usage: { inputTokens: 40, outputTokens: 2 } });
     const result = await support({ client: mock.client, fallback: "general" }).run({ text: "Invoice" });
     expect(result.usage.byStep.support).toMatchObject({ calls: 1, costNanoUsd: gpt4oMiniCost(40, 2) });
