@@ -64,13 +64,17 @@ export type {
   AgentConfig,
   AgentInput,
   AgentOutput,
+  AgentCallEvent,
   AgentResponse,
+  AgentRunArgs,
+  AgentRunOptions,
   CallOptions,
   AgentStream,
   ToolCallRecord,
 } from "./agents/types.js";
 export { tool } from "./agents/tool.js";
-export type { Tool, ToolSet } from "./agents/tool.js";
+export type { ProvidesServices, ToolServices } from "./agents/services.js";
+export type { AnyTool, Tool, ToolContext, ToolFunction, ToolSet, ToolWithServices } from "./agents/tool.js";
 export { defaultPrices } from "./agents/pricing.js";
 export type { ModelPrice, PriceTable } from "./runtime/prices.js";
 export {
@@ -83,6 +87,7 @@ export {
 export { router } from "./flow/router.js";
 export type { Router, RouterOptions } from "./flow/router.js";
 export { RouteError } from "./flow/errors.js";
+export type { RouteFallback } from "./flow/errors.js";
 export type {
   AsStepArgs,
   ProvideOptions,

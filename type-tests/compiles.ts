@@ -169,3 +169,65 @@ export const effectRequirements = async () => {
   type SubOutput = Expect<Equal<(typeof parent)["~flow"] extends { output?: infer O } | undefined ? O : never, string>>;
   return [provided, none];
 };
+
+// Agents on their own, and tools that read services (issue 14, items 2 and 5).
+import { agent as makeAgent, tool as makeTool, type AgentResponse, type AgentStream, type ToolContext } from "../src/index.js";
+
+interface OrdersDb {
+  readonly orders: (user: string) => Promise<string[]>;
+}
+const ordersTool = makeTool.withServices<{ orders: OrdersDb }>()({
+  description: "The user's orders",
+  parameters: z.object({ user: z.string() }),
+  execute: ({ user }, ctx) => {
+    type Checks = [
+      Expect<Equal<typeof ctx.services, { orders: OrdersDb }>>,
+      Expect<Equal<typeof ctx.stepId, string | undefined>>,
+      Expect<Equal<typeof ctx.runId, string>>,
+      Expect<Equal<typeof user, string>>,
+    ];
+    return ctx.services.orders.orders(user);
+  },
+});
+const auditTool = makeTool({
+  description: "Logs a question",
+  parameters: z.object({ question: z.string() }),
+  execute: ({ question }, ctx: ToolContext<{ audit: string[] }>) => ctx.services.audit.push(question),
+});
+const plainTool = makeTool({ description: "Adds one", parameters: z.object({ n: z.number() }), execute: ({ n }, ctx) => (ctx.signal.aborted ? 0 : n + 1) });
+
+export const toolServices = async () => {
+  const support = makeAgent({ model: "gpt-4o-mini", tools: { orders: ordersTool, audit: auditTool, plus: plainTool } });
+  const plain = makeAgent({ model: "gpt-4o-mini", tools: { plus: plainTool } });
+  const structured = makeAgent({ model: "gpt-4o-mini", output: z.object({ kind: z.enum(["a", "b"]) }) });
+  type Checks = [
+    Expect<Equal<typeof support, import("../src/index.js").Agent<string, { orders: OrdersDb } & { audit: string[] }>>>,
+    Expect<Equal<typeof plain, import("../src/index.js").Agent<string, {}>>>,
+  ];
+  // A pipeline that declares the services (and more) may call the agent, from ctx.run, ctx.stream's sibling and asStep.
+  const p = pipeline<{ user: string }>("support")
+    .withServices<{ orders: OrdersDb; audit: string[]; extra: number }>()
+    .step("answer", async (ctx) => (await ctx.run(support, ctx.input.user)).output)
+    .step("again", support.asStep("Anything else?"))
+    .step("plain", async (ctx) => (await ctx.run(plain, "1")).output)
+    .step("kind", async (ctx) => (await ctx.run(structured, "?")).output.kind);
+  const { outputs } = await p.run({ user: "ada" }, { services: { orders: { orders: async () => [] }, audit: [], extra: 1 } });
+  type Outputs = [Expect<Equal<typeof outputs.answer, string>>, Expect<Equal<typeof outputs.again, string>>, Expect<Equal<typeof outputs.kind, "a" | "b">>];
+  // An agent whose tools need no services works in any pipeline.
+  pipeline("any").step("plain", async (ctx) => (await ctx.run(plain, "1")).output);
+};
+
+export const standaloneAgents = async () => {
+  const structured = makeAgent({ model: "gpt-4o-mini", output: z.object({ kind: z.enum(["a", "b"]) }) });
+  const support = makeAgent({ model: "gpt-4o-mini", tools: { orders: ordersTool } });
+  const response = await structured.run("Classify", { retries: 2, timeout: "10 seconds", costBudget: 0.01, signal: AbortSignal.timeout(1000) });
+  const bare = await structured.run("Classify");
+  const withServices = await support.run("Orders?", { services: { orders: { orders: async () => [] } }, runId: "r1", onEvent: (event) => event.costNanoUsd });
+  const stream = makeAgent({ model: "gpt-4o-mini" }).stream("Write", { maxTokens: 100 });
+  type Checks = [
+    Expect<Equal<typeof response, AgentResponse<{ kind: "a" | "b" }>>>,
+    Expect<Equal<typeof bare.output, { kind: "a" | "b" }>>,
+    Expect<Equal<typeof withServices.output, string>>,
+    Expect<Equal<typeof stream, AgentStream<string>>>,
+  ];
+};

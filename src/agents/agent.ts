@@ -9,7 +9,10 @@ import { modelCalls, type ModelCaller, type ModelCallHost } from "../runtime/hos
 import { AgentConfigError } from "./errors.js";
 import { completeAgent } from "./internal/complete.js";
 import { streamAgent } from "./internal/stream.js";
-import type { Agent, AgentCaller, AgentConfig, AgentInput, AgentOutput, CallOptions } from "./types.js";
+import { runStandalone, streamStandalone } from "./internal/standalone.js";
+import type { ToolServices } from "./services.js";
+import type { ToolSet } from "./tool.js";
+import type { Agent, AgentCaller, AgentConfig, AgentInput, AgentOutput, AgentRunOptions, CallOptions } from "./types.js";
 
 const modelId = (model: string): string => {
   if (typeof model !== "string" || model.length === 0) {
@@ -55,11 +58,16 @@ const requireZod4 = (schema: unknown, what: string): void => {
  *   maxTokens: 200,
  * });
  * // in a step: const { output, usage } = await ctx.run(extractor, `Extract: ${ctx.input.document}`);
+ * // on its own: const { output, usage } = await extractor.run("Extract: Apple announced the M5");
  * ```
+ *
+ * Its tools' services (see `tool.withServices`) become the agent's: a step
+ * calling it must be in a pipeline that declares them, and `agent.run` must
+ * be given them.
  */
-export function agent<OutputSchema extends z.ZodType | undefined = undefined>(
-  config: AgentConfig<OutputSchema>,
-): Agent<AgentOutput<OutputSchema>> {
+export function agent<OutputSchema extends z.ZodType | undefined = undefined, Tools extends ToolSet = {}>(
+  config: AgentConfig<OutputSchema, Tools>,
+): Agent<AgentOutput<OutputSchema>, ToolServices<Tools>> {
   const model = modelId(config.model);
   if (config.maxTurns !== undefined && (!Number.isInteger(config.maxTurns) || config.maxTurns < 1)) {
     throw new AgentConfigError({ problem: `Agent "${model}": maxTurns must be a whole number of at least 1.` });
@@ -73,19 +81,22 @@ export function agent<OutputSchema extends z.ZodType | undefined = undefined>(
       requireZod4((definition as { parameters?: unknown } | undefined)?.parameters, `Agent "${model}": the parameters of tool "${name}"`);
     }
   }
-  const self: Agent<AgentOutput<OutputSchema>> & ModelCaller = {
+  type Output = AgentOutput<OutputSchema>;
+  const self: Agent<Output> & ModelCaller = {
     model,
-    config,
+    config: config as AgentConfig<z.ZodType | undefined>,
     [modelCalls]: {
       complete: (host: ModelCallHost, input: unknown, options: unknown) => completeAgent(self, host, input as AgentInput, options as CallOptions),
       stream: (host: ModelCallHost, input: unknown, options: unknown) => streamAgent(self, host, input as AgentInput, options as CallOptions),
     },
+    run: (input: AgentInput, options?: AgentRunOptions<unknown>) => runStandalone(self, input, options),
+    stream: (input: AgentInput, options?: AgentRunOptions<unknown>) => streamStandalone(self, input, options),
     asStep(message, options) {
       const messageOf = typeof message === "function" ? message : () => message;
-      const run = async (ctx: AgentCaller) => (await ctx.run(self, await messageOf(ctx as never), options)).output;
+      const run = async (ctx: AgentCaller<unknown>) => (await ctx.run(self, await messageOf(ctx as never), options)).output;
       const facts: StepFacts = { kind: "agent", model };
       return Object.assign(run, { [stepFacts]: facts });
     },
   };
-  return self;
+  return self as unknown as Agent<Output, ToolServices<Tools>>;
 }

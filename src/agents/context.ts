@@ -4,6 +4,7 @@
  * through its host interface (runtime/host.ts).
  */
 import type { StepContextBase } from "../runtime/context.js";
+import type { ProvidesServices } from "./services.js";
 import type { Agent, AgentInput, AgentResponse, AgentStream, CallOptions } from "./types.js";
 
 /**
@@ -27,14 +28,17 @@ export interface StepContext<Input, Outputs, Deps extends string, Services, Skip
   /**
    * Calls an agent. The request carries this step's signal, its usage and
    * cost go to the run's ledger under this step, and its worst case is
-   * reserved against every budget in force before it is sent.
+   * reserved against every budget in force before it is sent. Its tools
+   * get this step's services, id, run id and signal; an agent whose tools
+   * need services the pipeline's `withServices` does not declare is a type
+   * error here.
    *
    * @example
    * ```ts
    * .step("extract", async (ctx) => (await ctx.run(extractor, `Extract: ${ctx.input.document}`, { retries: 2 })).output)
    * ```
    */
-  run<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): Promise<AgentResponse<Output>>;
+  run<Output, Needed>(agent: Agent<Output, Needed> & ProvidesServices<Services, Needed>, input: AgentInput, options?: CallOptions): Promise<AgentResponse<Output>>;
   /**
    * Calls an agent with streaming: iterate the result for text deltas, await
    * it for the same response `run` gives, with usage.
@@ -53,5 +57,5 @@ export interface StepContext<Input, Outputs, Deps extends string, Services, Skip
    * const { usage } = await stream;
    * ```
    */
-  stream<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): AgentStream<Output>;
+  stream<Output, Needed>(agent: Agent<Output, Needed> & ProvidesServices<Services, Needed>, input: AgentInput, options?: CallOptions): AgentStream<Output>;
 }

@@ -58,11 +58,13 @@ export class AgentMaxTurnsError extends Data.TaggedError("AgentMaxTurnsError")<{
  */
 export class UnknownModelPriceError extends Data.TaggedError("UnknownModelPriceError")<{
   readonly model: string;
+  /** Where prices can be given, for the message (default "the agent or the pipeline"). */
+  readonly pricingOn?: string | undefined;
 }> {
   readonly retryable = false;
 
   override get message(): string {
-    return `No price is known for model "${this.model}", so a cost budget cannot be enforced. Add it: pricing: { "${this.model}": { input: <USD per 1M input tokens>, output: <USD per 1M output tokens> } } on the agent or the pipeline.`;
+    return `No price is known for model "${this.model}", so a cost budget cannot be enforced. Add it: pricing: { "${this.model}": { input: <USD per 1M input tokens>, output: <USD per 1M output tokens> } } on ${this.pricingOn ?? "the agent or the pipeline"}.`;
   }
 }
 

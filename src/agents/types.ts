@@ -6,7 +6,10 @@ import type OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { z } from "zod";
 import type { DurationInput } from "../graph/duration.js";
+import type { BudgetScope } from "../runtime/budget.js";
+import type { ModelCallEvent } from "../runtime/events.js";
 import type { PriceTable } from "../runtime/prices.js";
+import type { RateLimiter } from "../runtime/rate-limit.js";
 import type { Usage } from "../runtime/usage.js";
 import type { ToolSet } from "./tool.js";
 
@@ -14,15 +17,15 @@ import type { ToolSet } from "./tool.js";
 export type AgentInput = string | ReadonlyArray<ChatCompletionMessageParam>;
 
 /** How an agent is set up. */
-export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefined> {
+export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefined, Tools extends ToolSet = ToolSet> {
   /** The model id: `"gpt-4o-mini"` or `"openai:gpt-4o-mini"`. Any OpenAI-compatible endpoint works through `client`. */
   readonly model: string;
   /** The system prompt. */
   readonly system?: string | undefined;
   /** A zod schema for structured output: the reply is requested as JSON for it, parsed and validated. */
   readonly output?: OutputSchema;
-  /** Tools the model may call; the agent runs the tool-call loop. */
-  readonly tools?: ToolSet | undefined;
+  /** Tools the model may call; the agent runs the tool-call loop. The services they need become the agent's. */
+  readonly tools?: Tools | undefined;
   /** Upper bound on model calls in the tool-call loop (default 8). */
   readonly maxTurns?: number | undefined;
   /** Upper bound on output tokens per call. With it, cost budgets can never be overspent. */
@@ -86,21 +89,57 @@ export interface AgentStream<Output> extends AsyncIterable<string>, PromiseLike<
 /** The output type of an agent with output schema `OutputSchema`. */
 export type AgentOutput<OutputSchema> = OutputSchema extends z.ZodType ? z.output<OutputSchema> : string;
 
-/** What `asStep` needs from a step's context. */
-export interface AgentCaller {
+/** What `asStep` needs from a step's context: `run`, and the services the agent's tools read. */
+export interface AgentCaller<Services = {}> {
   run<Output>(agent: Agent<Output>, input: AgentInput, options?: CallOptions): Promise<AgentResponse<Output>>;
+  readonly services: Services;
 }
 
 /**
  * An agent. Call it from a step with `ctx.run(agent, message)` or
- * `ctx.stream(agent, message)`.
+ * `ctx.stream(agent, message)`, or on its own with `agent.run(message)` or
+ * `agent.stream(message)`.
+ *
+ * @typeParam Output - what a call's `output` is
+ * @typeParam Services - the application services its tools read (`{}` when none do)
  */
-export interface Agent<Output> {
+export interface Agent<Output, Services = {}> {
   /** The model id, without a provider prefix. */
   readonly model: string;
   readonly config: AgentConfig<z.ZodType | undefined>;
   /** Phantom: the output type. */
   readonly "~output"?: Output;
+  /** Phantom: the services its tools need. Never set at run time. */
+  readonly "~services"?: () => Services;
+  /**
+   * Calls the agent outside any pipeline, with the same tool loop,
+   * structured output, retries, timeouts, usage and cost as `ctx.run` in a
+   * step. Options: the call's (`timeout`, `retries`, ...), and what a run
+   * would otherwise give it: `client`, `pricing`, `costBudget`, `budgets`,
+   * `signal`, `rateLimit`, `services` (required when its tools need some),
+   * `onEvent`. See {@link AgentRunOptions}.
+   *
+   * @example
+   * ```ts
+   * const summarizer = agent({ model: "gpt-4o-mini", maxTokens: 200 });
+   * const { output, usage } = await summarizer.run("Summarize: ...", { retries: 2, costBudget: 0.01 });
+   * ```
+   */
+  run(input: AgentInput, ...options: AgentRunArgs<Services>): Promise<AgentResponse<Output>>;
+  /**
+   * Streams a call outside any pipeline: iterate it for text deltas, await
+   * it for the response. The same options as {@link Agent.run}; retries
+   * work as `ctx.stream`'s (see {@link AgentStream}).
+   *
+   * @example
+   * ```ts
+   * const writer = agent({ model: "gpt-4o-mini" });
+   * const stream = writer.stream("Write a haiku", { timeout: "30 seconds" });
+   * for await (const delta of stream) process.stdout.write(delta);
+   * const { usage } = await stream;
+   * ```
+   */
+  stream(input: AgentInput, ...options: AgentRunArgs<Services>): AgentStream<Output>;
   /**
    * A one-call step: sends `message` (a fixed prompt, or one built from the
    * step's context, typed by the surrounding `.step`) and returns the
@@ -112,8 +151,72 @@ export interface Agent<Output> {
    * .step("haiku", poet.asStep("Write a haiku about pipelines."))
    * ```
    */
-  asStep<Context extends AgentCaller>(
+  asStep<Context extends AgentCaller<Services>>(
     message: AgentInput | ((ctx: Context) => AgentInput | Promise<AgentInput>),
     options?: CallOptions,
   ): (ctx: Context) => Promise<Output>;
 }
+
+// Agents on their own: `agent.run` and `agent.stream`, outside any pipeline.
+
+/** A model-call event of a standalone call: a {@link ModelCallEvent} without a step (`at` and `startedAt` count from the call's start). */
+export type AgentCallEvent = Omit<ModelCallEvent, "stepId">;
+
+/**
+ * Options of `agent.run(input, options)` and `agent.stream(input, options)`.
+ *
+ * The call's own options work as in `ctx.run`: `timeout` bounds each
+ * attempt, `retries` (default 0) retries transient failures with back-off,
+ * honouring `Retry-After`. The others stand in for what a pipeline run
+ * would give the call.
+ *
+ * @typeParam Services - the services the agent's tools read
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const reply = await agent({ model: "gpt-4o-mini", maxTokens: 100 }).run("Hello", {
+ *   retries: 2,
+ *   timeout: "20 seconds",
+ *   costBudget: 0.01,
+ *   signal: controller.signal,
+ * });
+ * ```
+ */
+export interface AgentRunOptions<Services = {}> extends CallOptions {
+  /**
+   * The OpenAI client, used unless the agent has its own `client`. Without
+   * either, one `new OpenAI()` per process, reading OPENAI_API_KEY and
+   * OPENAI_BASE_URL (its own retries off).
+   */
+  readonly client?: OpenAI | undefined;
+  /** Prices over the built-in table (the agent's own `pricing` wins for a model both name). */
+  readonly pricing?: PriceTable | undefined;
+  /**
+   * A cost budget in USD for this call: every request (each turn and
+   * attempt) reserves its worst case first and is refused with
+   * `CostBudgetExceededError` (scope `"call"`) when it does not fit; spend
+   * crossing it interrupts the call with the same error.
+   */
+  readonly costBudget?: number | undefined;
+  /** Further budgets the call is charged to and interrupted by, such as one shared by many calls. */
+  readonly budgets?: ReadonlyArray<BudgetScope> | undefined;
+  /** Aborting it aborts the request in flight; the call rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** Paces the call's requests: requests per minute, or a {@link RateLimiter} shared with other calls and runs. */
+  readonly rateLimit?: number | RateLimiter | undefined;
+  /** The application services the agent's tools read from their context. */
+  readonly services?: Services | undefined;
+  /** The run id the agent's tools see (default: a new UUID per call). */
+  readonly runId?: string | undefined;
+  /** Receives each model request's event as it ends, with its tokens and cost. */
+  readonly onEvent?: ((event: AgentCallEvent) => void) | undefined;
+}
+
+/**
+ * The options argument of `agent.run` and `agent.stream`: optional when the
+ * agent's tools need no services, else required, with `services`.
+ */
+export type AgentRunArgs<Services> = [keyof Services] extends [never]
+  ? [options?: AgentRunOptions<Services>]
+  : [options_with_services: AgentRunOptions<Services> & { readonly services: Services }];

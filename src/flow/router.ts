@@ -2,6 +2,8 @@
  * Routers: one entry point that picks which pipeline runs for an input.
  */
 import type { Effect } from "effect";
+import type OpenAI from "openai";
+import type { PriceTable } from "../runtime/prices.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { Graph } from "../graph/graph.js";
 import type { StepConfig } from "../runtime/config.js";
@@ -57,10 +59,26 @@ export interface RouterOptions<Routes extends RouteMap, Schema extends StandardS
     input: RouterParsed<Routes, Schema>,
     ctx: RouteContext<RouterParsed<Routes, Schema>, RoutesServices<Routes>>,
   ) => NoInfer<RouteName<Routes>> | PromiseLike<NoInfer<RouteName<Routes>>>;
-  /** The route taken when `route` throws (after its retries) or returns a name that is not a route. Without it, the run rejects with `RouteError`. */
+  /**
+   * The route taken when `route` throws (after its retries) or returns a
+   * name that is not a route; the result's `fallback` then says which. Not
+   * taken for a configuration error (no API key, 401, 403, 404, a bad
+   * option): the run rejects with `RouteError` then. Without it, the run
+   * rejects with `RouteError` whenever no route is chosen.
+   */
   readonly fallback?: NoInfer<RouteName<Routes>> | undefined;
   /** Timeout and retries of the routing step (the `route` function). */
   readonly config?: StepConfig | undefined;
+  /**
+   * The OpenAI client of the router's agent calls (in `route`) and of its
+   * routes, unless an agent or pipeline sets its own; a run option `client`
+   * overrides it. Without one, a router run on its own uses one default
+   * `new OpenAI()` reading OPENAI_API_KEY, and a router nested in another
+   * run (a step, another router's route) uses that run's client.
+   */
+  readonly client?: OpenAI | undefined;
+  /** Prices over the built-in table for the router's calls and its routes' (merged as a pipeline's `pricing` is). */
+  readonly pricing?: PriceTable | undefined;
 }
 
 /**
@@ -147,7 +165,12 @@ type RouterOf<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefin
 /**
  * Builds a router: an entry point that runs one of several pipelines for
  * each input. `route` picks the route (and may call agents through its
- * context); `fallback` is taken when it throws or names no route.
+ * context, with the router's `client` and `pricing`); `fallback` is taken
+ * when it throws (after its retries) or names no route, and the result's
+ * `fallback` says why. A `route` that fails for a configuration reason (no
+ * API key, HTTP 401, 403 or 404, another 4xx that is not retried, a bad
+ * option) rejects with `RouteError` even with a fallback, since falling back
+ * would send every input to the fallback route.
  *
  * Returning a name that is not a route is a type error, and so is a route
  * whose pipeline does not accept the router's input.
@@ -163,6 +186,7 @@ type RouterOf<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefin
  * });
  * const res = await docs.run({ text: "A short note." });
  * if (res.route === "simple") console.log(res.output.toUpperCase());
+ * if (res.fallback?.reason === "error") console.warn("routing failed:", res.fallback.error);
  * ```
  */
 export function router<Routes extends RouteMap, Schema extends StandardSchemaV1 | undefined = undefined>(

@@ -3,6 +3,7 @@
  * carries in its types, how a router combines its routes', how routes are
  * checked, what a sub-pipeline step returns, and the options a run takes.
  */
+import type { RouteFallback } from "./errors.js";
 import type * as Layer from "effect/Layer";
 import type * as ManagedRuntime from "effect/ManagedRuntime";
 import type { StepContext } from "../agents/context.js";
@@ -197,11 +198,13 @@ export type CheckRoutes<Routes, Parsed> = Uninhabited<Parsed> extends true
     };
 
 /**
- * A route's result with the route's name: `route` says which route ran (a
- * nested router's own `route` is replaced by this router's).
+ * A route's result with the route's name: `route` says which route ran, and
+ * `fallback`, set only when it is the router's fallback route, why it was
+ * taken (a nested router's own `route` and `fallback` are replaced by this
+ * router's).
  */
 export type WithRoute<Result, Name extends string> = Result extends unknown
-  ? Omit<Result, "route"> & { readonly route: Name }
+  ? Omit<Result, "route" | "fallback"> & { readonly route: Name; readonly fallback?: RouteFallback | undefined }
   : never;
 
 /** A router's result: the chosen route's result and its name, one union member per route. */

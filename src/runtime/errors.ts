@@ -135,8 +135,8 @@ export class CheckpointMismatchError extends Data.TaggedError("CheckpointMismatc
   }
 }
 
-/** Where a budget was set. */
-export type BudgetScopeKind = "run" | "step" | "batch";
+/** Where a budget was set: a run's, a step's, a batch's, or one call's (`agent.run(input, { costBudget })`). */
+export type BudgetScopeKind = "run" | "step" | "batch" | "call";
 
 /**
  * A cost budget was reached: either a model call's worst-case reservation did
@@ -175,7 +175,9 @@ export class CostBudgetExceededError extends Data.TaggedError("CostBudgetExceede
     const where = this.scope === "step" ? `step "${this.stepId}"'s budget` : `the ${this.scope}'s budget`;
     const what = this.refused
       ? `a model call${this.stepId === undefined ? "" : ` in step "${this.stepId}"`} was refused before sending: its worst-case cost does not fit in what is left of ${where}`
-      : `spend crossed ${where}; in-flight steps under it were interrupted`;
+      : this.scope === "call"
+        ? `spend crossed ${where}; the call was interrupted`
+        : `spend crossed ${where}; in-flight ${this.stepId === undefined ? "calls and steps" : "steps"} under it were interrupted`;
     return `Cost budget of $${this.budgetUsd} reached ($${this.spentUsd.toFixed(9).replace(/0+$/, "").replace(/\.$/, "")} spent): ${what}. Raise costBudget or set maxTokens lower.`;
   }
 }

@@ -12,11 +12,24 @@ import type { PriceTable } from "./prices.js";
 import type { ModelCallDetail, ToolCallInfo } from "./telemetry.js";
 import type { UsageRecord } from "./usage.js";
 
+/**
+ * Where a model call is made, for what its errors say: a pipeline's step, a
+ * router's routing step, or `agent.run` / `agent.stream` outside any
+ * pipeline (`"standalone"`: then `pipeline` and `stepId` name nothing).
+ */
+export type CallSite = "step" | "router" | "standalone";
+
 /** The runtime's side of a model call. */
 export interface ModelCallHost {
   /** The pipeline whose step makes the call, for messages. */
   readonly pipeline: string;
   readonly stepId: string;
+  /** Where the call is made (default `"step"`). */
+  readonly callSite?: CallSite | undefined;
+  /** The run's id (a standalone call's own), for the context tools receive. */
+  readonly runId: string;
+  /** The application services of the run, for the context tools receive. */
+  readonly services: unknown;
   readonly signal: AbortSignal;
   /** The client of the run (run option, else pipeline setting, else the parent run's), if any. */
   readonly client: OpenAI | undefined;

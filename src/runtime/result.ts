@@ -91,8 +91,8 @@ export type RunResult<Outputs, Output, Stop> = [Stop] extends [never]
   ? PipelineResult<Outputs, Output>
   : PipelineResult<Outputs, Output> | StoppedResult<Outputs, Stop>;
 
-/** A run's result before the builder's types narrow it; a router's also names its route. */
+/** A run's result before the builder's types narrow it; a router's also names its route, and why it fell back to it if it did. */
 export type UntypedResult = (
   | PipelineResult<Readonly<Record<string, unknown>>, unknown>
   | StoppedResult<Readonly<Record<string, unknown>>, unknown>
-) & { readonly route?: string };
+) & { readonly route?: string; readonly fallback?: unknown };

@@ -139,3 +139,32 @@ export const depOrUndefined = () =>
       type Maybe = Expect<Equal<ReturnType<typeof ctx.depOrUndefined<"maybe">>, number | undefined>>;
       return ctx.depOrUndefined("maybe") ?? 0;
     });
+
+// A router's client and pricing, and why it fell back (issue 14, item 7).
+import OpenAI from "openai";
+import type { RouteFallback } from "../../src/index.js";
+
+export const routerClient = async () => {
+  const client = new OpenAI({ apiKey: "test", baseURL: "http://127.0.0.1:1/v1" });
+  const desk = router("desk", {
+    routes: { simple, complex },
+    route: () => "simple" as const,
+    fallback: "complex",
+    client,
+    pricing: { "local-model": { input: 1, output: 2 } },
+  });
+  const result = await desk.run({ text: "a" });
+  type Checks = [Expect<Equal<typeof result.fallback, RouteFallback | undefined>>];
+  if (result.fallback?.reason === "error") {
+    const error: unknown = result.fallback.error;
+    void error;
+  }
+  if (result.fallback?.reason === "unknownRoute") {
+    const returned: unknown = result.fallback.returned;
+    void returned;
+  }
+  // A router nested in another keeps only the outer router's `route` and `fallback`.
+  const outer = router("outer", { routes: { desk, simple }, route: () => "desk" as const });
+  const nested = await outer.run({ text: "b" });
+  type Nested = [Expect<Equal<typeof nested.route, "desk" | "simple">>, Expect<Equal<typeof nested.fallback, RouteFallback | undefined>>];
+};

@@ -3,7 +3,7 @@
  */
 import type { CompletionUsage } from "openai/resources/completions";
 import { reserve, type Reservation } from "../../runtime/budget.js";
-import type { ModelCallHost } from "../../runtime/host.js";
+import type { CallSite, ModelCallHost } from "../../runtime/host.js";
 import type { ModelCallDetail } from "../../runtime/telemetry.js";
 import { addUsage, emptyUsage, nanoToUsd, type Usage } from "../../runtime/usage.js";
 import { UnknownModelPriceError } from "../errors.js";
@@ -34,6 +34,13 @@ export interface ResponseFacts {
   readonly finishReasons: ReadonlyArray<string> | undefined;
   readonly text: string | undefined;
 }
+
+/** Where a call's prices can be given, by where it is made, for the unknown-price error. */
+const pricingOn: Record<CallSite, { readonly pricingOn?: string }> = {
+  step: {},
+  router: { pricingOn: "the agent or the router" },
+  standalone: { pricingOn: "the agent or agent.run" },
+};
 
 const NO_TOKENS: TokenCounts = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
 
@@ -79,10 +86,11 @@ export class RequestBilling {
   ): Promise<RequestBilling> {
     const price = findPrice(model, [defaultPrices, ...pricing]);
     if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
-    if (price === undefined) throw new UnknownModelPriceError({ model });
+    if (price === undefined) throw new UnknownModelPriceError({ model, ...pricingOn[host.callSite ?? "step"] });
     const inputTokens = await estimateInputTokens(model, texts, messageCount);
     const worst = costNanoUsd(price, { inputTokens, cachedInputTokens: 0, outputTokens: maxTokens ?? 0 });
-    const reservation = reserve(host.budgets, worst, host.stepId);
+    // A call outside any pipeline has no step for the budget's error to name.
+    const reservation = reserve(host.budgets, worst, host.callSite === "standalone" ? undefined : host.stepId);
     const billing = new RequestBilling(host, model, price, request);
     billing.reservation = reservation;
     return billing;

@@ -8,10 +8,16 @@ import { checkStepConfig, nonNegative, wholeNumber } from "../../runtime/config.
 import { PipelineDefinitionError } from "../../runtime/errors.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import type { CallOptions } from "../types.js";
+import { AgentConfigError } from "../errors.js";
 
-/** Throws a {@link PipelineDefinitionError} naming the step, the model, the option and the value given, for the first bad option. */
+/**
+ * Throws a {@link PipelineDefinitionError} naming the step, the model, the
+ * option and the value given, for the first bad option; for a call outside
+ * any pipeline, an {@link AgentConfigError} naming the model.
+ */
 export const checkCallOptions = (options: CallOptions | undefined, host: ModelCallHost, model: string): CallOptions => {
-  const what = `step "${host.stepId}", call to "${model}"`;
+  const standalone = host.callSite === "standalone";
+  const what = standalone ? `call to "${model}"` : `step "${host.stepId}", call to "${model}"`;
   try {
     if (options === undefined || options === null) return {};
     const { timeout, retries, retryDelay, maxTokens, temperature } = options;
@@ -20,6 +26,7 @@ export const checkCallOptions = (options: CallOptions | undefined, host: ModelCa
     nonNegative(temperature, `${what}: temperature`);
     return options;
   } catch (error) {
+    if (standalone) throw new AgentConfigError({ problem: error instanceof Error ? error.message : String(error) });
     throw new PipelineDefinitionError({ pipeline: host.pipeline, problem: error instanceof Error ? error.message : String(error) });
   }
 };

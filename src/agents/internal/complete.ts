@@ -74,7 +74,7 @@ const sendRequest = async (
   const billing = await beginRequest(agent, host, base, messages, false);
   let completion: ChatCompletion;
   try {
-    const { data, response } = await clientFor(agent, host.client)
+    const { data, response } = await clientFor(agent, host.client, host.callSite)
       .chat.completions.create({ ...base, messages }, requestOptions(signal))
       .withResponse();
     if (!isChatCompletion(data)) throw notACompletion(agent.model, response.status, response.headers.get("content-type"), data);

@@ -3,7 +3,7 @@
  * whether to retry.
  */
 import OpenAI from "openai";
-import { AgentRequestError } from "../errors.js";
+import { AgentConfigError, AgentRequestError, UnknownModelPriceError } from "../errors.js";
 
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
@@ -122,4 +122,17 @@ export const toAgentError = (model: string, error: unknown): unknown => {
     });
   }
   return error;
+};
+
+/**
+ * Whether a call failed for a reason that neither a retry nor another input
+ * can fix: the agent or its client is set up wrongly (no API key, no price
+ * under a budget), or the provider refused the request as such (401, 403,
+ * 404 for an unknown model or wrong baseURL, or another 4xx that is not
+ * retried). Transient failures (timeouts, 408/409/429/5xx, lost
+ * connections) and replies that fail the output schema are not.
+ */
+export const isConfigurationError = (error: unknown): boolean => {
+  if (error instanceof AgentConfigError || error instanceof UnknownModelPriceError) return true;
+  return error instanceof AgentRequestError && !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500;
 };

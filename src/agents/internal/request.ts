@@ -9,7 +9,7 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
-import type { ModelCallHost } from "../../runtime/host.js";
+import type { CallSite, ModelCallHost } from "../../runtime/host.js";
 import type { Agent, AgentInput, CallOptions } from "../types.js";
 import { AgentConfigError } from "../errors.js";
 import { RequestBilling } from "./billing.js";
@@ -82,12 +82,19 @@ export const requestTexts = (base: RequestBase, messages: ReadonlyArray<ChatComp
 
 let defaultClient: OpenAI | undefined;
 
+/** Where a client can be given, by where the call is made: the hint of the error for a missing one. */
+const clientHint: Record<CallSite, string> = {
+  step: "pass `client` to the agent or the pipeline",
+  router: "pass `client` to the router (or to its agent, or to the run)",
+  standalone: "pass `client` to the agent or to agent.run / agent.stream",
+};
+
 /**
  * The client for a call: the agent's, else the pipeline's, else one
  * `new OpenAI()` per process reading OPENAI_API_KEY / OPENAI_BASE_URL. Retries
  * and timeouts are turned off per request, so the pipeline's policy is the only one.
  */
-export const clientFor = (agent: Agent<unknown>, pipelineClient: unknown): OpenAI => {
+export const clientFor = (agent: Agent<unknown>, pipelineClient: unknown, callSite: CallSite = "step"): OpenAI => {
   if (agent.config.client !== undefined) return agent.config.client;
   if (pipelineClient !== undefined) return pipelineClient as OpenAI;
   if (defaultClient === undefined) {
@@ -95,7 +102,7 @@ export const clientFor = (agent: Agent<unknown>, pipelineClient: unknown): OpenA
       defaultClient = new OpenAI({ maxRetries: 0 });
     } catch (error) {
       throw new AgentConfigError({
-        problem: `No OpenAI client could be made (${error instanceof Error ? error.message : String(error)}). Set OPENAI_API_KEY, or pass \`client\` to the agent or the pipeline.`,
+        problem: `No OpenAI client could be made (${error instanceof Error ? error.message : String(error)}). Set OPENAI_API_KEY, or ${clientHint[callSite]}.`,
       });
     }
   }

@@ -83,7 +83,7 @@ const streamRequest = async (
   let model: string | undefined;
   const finishReasons: string[] = [];
   try {
-    const stream = await clientFor(agent, host.client).chat.completions.create(
+    const stream = await clientFor(agent, host.client, host.callSite).chat.completions.create(
       { ...base, messages, stream: true, stream_options: { include_usage: true } },
       requestOptions(signal),
     );
@@ -127,7 +127,8 @@ export const streamAgent = <Output>(
   const response = (async (): Promise<AgentResponse<Output>> => {
     const options = checkCallOptions(given, host, agent.model);
     if (agent.config.tools !== undefined && Object.keys(agent.config.tools).length > 0) {
-      throw new AgentConfigError({ problem: `Agent "${agent.model}" has tools; use ctx.run for tool calls, ctx.stream for plain replies.` });
+      const [run, stream] = host.callSite === "standalone" ? ["agent.run", "agent.stream"] : ["ctx.run", "ctx.stream"];
+      throw new AgentConfigError({ problem: `Agent "${agent.model}" has tools; use ${run} for tool calls, ${stream} for plain replies.` });
     }
     const base = requestBase(untyped, options);
     const messages = initialMessages(untyped, input);

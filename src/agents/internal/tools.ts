@@ -4,8 +4,16 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
 import { describe } from "../../runtime/errors.js";
 import type { ModelCallHost } from "../../runtime/host.js";
+import type { ToolContext } from "../tool.js";
 import type { Agent, ToolCallRecord } from "../types.js";
 
+/** What a tool's `execute` receives besides its arguments: the calling step's context, or a standalone call's. */
+const toolContextOf = (host: ModelCallHost): ToolContext<unknown> => ({
+  signal: host.signal,
+  services: host.services,
+  stepId: host.callSite === "standalone" ? undefined : host.stepId,
+  runId: host.runId,
+});
 
 /** Runs one tool's `execute`, reporting it to the run's span when the run is traced. */
 const executeTool = async (host: ModelCallHost, name: string, callId: string, args: unknown, execute: () => unknown): Promise<unknown> => {
@@ -34,6 +42,7 @@ export const runToolCalls = async (
   records: ToolCallRecord[],
 ): Promise<ChatCompletionMessageParam[]> => {
   const replies: ChatCompletionMessageParam[] = [];
+  let context: ToolContext<unknown> | undefined;
   for (const call of calls) {
     if (call.type !== "function") {
       replies.push({ role: "tool", tool_call_id: call.id, content: `Error: unsupported tool call type "${call.type}".` });
@@ -59,7 +68,7 @@ export const runToolCalls = async (
       replies.push({ role: "tool", tool_call_id: call.id, content: `Error: invalid arguments (${issues}).` });
       continue;
     }
-    const result = await executeTool(host, name, call.id, parsed.data, () => definition.execute(parsed.data, { signal: host.signal }));
+    const result = await executeTool(host, name, call.id, parsed.data, () => (definition as { execute(args: unknown, context: ToolContext<unknown>): unknown }).execute(parsed.data, (context ??= toolContextOf(host))));
     records.push({ name, arguments: parsed.data, result });
     replies.push({ role: "tool", tool_call_id: call.id, content: describe(result) });
   }

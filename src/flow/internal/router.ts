@@ -30,7 +30,10 @@ import type { RunOptions } from "../../runtime/options.js";
 import type { Checkpoint, PartialResult, RunTiming, UntypedResult } from "../../runtime/result.js";
 import { finishing, recordOf, runPipeline, runToPromise } from "../../runtime/run.js";
 import type { StandardSchemaV1 } from "../../schema/standard-schema.js";
-import { RouteError } from "../errors.js";
+import type OpenAI from "openai";
+import { isConfigurationError } from "../../agents/internal/errors.js";
+import type { PriceTable } from "../../runtime/prices.js";
+import { RouteError, type RouteFallback } from "../errors.js";
 import { isRunnable } from "../runnable.js";
 
 /** What `router()` was given, untyped. */
@@ -40,10 +43,22 @@ export interface RouterSpec {
   readonly route: (input: unknown, ctx: RuntimeStepContext) => unknown;
   readonly fallback?: string | undefined;
   readonly config?: StepConfig | undefined;
+  readonly client?: OpenAI | undefined;
+  readonly pricing?: PriceTable | undefined;
 }
 
-/** How the routing step ended: the route to take (and the routing step's timing), or the error to end with. */
-type Decision = { readonly route: string; readonly timing: RunTiming } | { readonly error: unknown };
+/** How the routing step ended: the route to take (the routing step's timing, and why it is the fallback if it is), or the error to end with. */
+type Decision = { readonly route: string; readonly timing: RunTiming; readonly fallback?: RouteFallback } | { readonly error: unknown };
+
+/** The configuration error a failure comes from, if any: the error itself, or one of its causes (a `route` function may wrap what `ctx.run` threw). */
+const configurationCause = (error: unknown): unknown => {
+  let current = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    if (isConfigurationError(current) || current instanceof PipelineDefinitionError) return current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+};
 
 /**
  * The options a router's run passes to the route it chose: its own run
@@ -125,7 +140,7 @@ export class RouterFlow implements Flow {
       let env: RunEnv;
       try {
         // One environment for the routing step and the route: one budget, one limiter, one signal.
-        env = envOf(options, {}, inherited).env;
+        env = envOf(options, { client: this.spec.client, pricing: this.spec.pricing }, inherited).env;
       } catch (error) {
         return Effect.fail(new PipelineDefinitionError({ pipeline: this.name, problem: error instanceof Error ? error.message : String(error) }));
       }
@@ -134,27 +149,43 @@ export class RouterFlow implements Flow {
         const resume = options.resume;
         if (resume !== undefined) return this.resumeRoute(parsed, resume, options, env, record);
         return Effect.flatMap(this.decide(parsed, options, env, record), (decided) =>
-          "error" in decided ? Effect.fail(decided.error) : this.runRoute(decided.route, parsed, options, env, record, decided.timing),
+          "error" in decided ? Effect.fail(decided.error) : this.runRoute(decided.route, parsed, options, env, record, decided.timing, decided.fallback),
         );
       });
       return finishing(record, env, run);
     });
   }
 
-  /** Runs the routing step into the router's record and resolves the route, falling back when it fails or names no route. */
+  /**
+   * Runs the routing step into the router's record and resolves the route,
+   * falling back when it fails or names no route; a failure for a
+   * configuration reason rejects instead, since a fallback would hide it
+   * (every input would silently take the fallback route).
+   */
   private decide(parsed: unknown, options: RunOptions, env: RunEnv, record: RunRecord): Effect.Effect<Decision, unknown> {
     const routing = runPipeline(this.decision, parsed, { defaults: options.defaults, timeout: options.timeout }, env, record);
-    const fallback = (partial: PartialResult, details: { returned?: unknown; cause?: unknown }): Decision =>
-      this.spec.fallback === undefined
-        ? { error: new RouteError({ router: this.name, routes: this.routes, ...details, partial }) }
-        : { route: this.spec.fallback, timing: partial.timing };
+    const routeError = (partial: PartialResult, details: { returned?: unknown; cause?: unknown; fallback?: string }): Decision => ({
+      error: new RouteError({ router: this.name, routes: this.routes, ...details, partial }),
+    });
+    const fallback = (partial: PartialResult, why: RouteFallback): Decision => {
+      if (this.spec.fallback !== undefined) return { route: this.spec.fallback, timing: partial.timing, fallback: why };
+      return routeError(partial, why.reason === "error" ? { cause: why.error } : { returned: why.returned });
+    };
     return Effect.matchEffect(routing, {
-      onFailure: (error) =>
-        error instanceof StepExecutionError && error.stepId === this.name ? Effect.succeed(fallback(error.partial, { cause: error.cause })) : Effect.fail(error),
+      onFailure: (error) => {
+        if (!(error instanceof StepExecutionError) || error.stepId !== this.name) return Effect.fail(error);
+        const configuration = configurationCause(error.cause);
+        if (configuration !== undefined) {
+          return Effect.succeed(routeError(error.partial, { cause: error.cause, ...(this.spec.fallback === undefined ? {} : { fallback: this.spec.fallback }) }));
+        }
+        return Effect.succeed(fallback(error.partial, { reason: "error", error: error.cause }));
+      },
       onSuccess: (result) => {
         const chosen = result.outputs[this.name];
         return Effect.succeed(
-          typeof chosen === "string" && this.targets.has(chosen) ? { route: chosen, timing: result.timing } : fallback({ ...result, outputs: {} }, { returned: chosen }),
+          typeof chosen === "string" && this.targets.has(chosen)
+            ? { route: chosen, timing: result.timing }
+            : fallback({ ...result, outputs: {} }, { reason: "unknownRoute", returned: chosen }),
         );
       },
     });
@@ -168,6 +199,7 @@ export class RouterFlow implements Flow {
     env: RunEnv,
     record: RunRecord,
     routingTiming: RunTiming | undefined,
+    fallback?: RouteFallback,
   ): Effect.Effect<UntypedResult, unknown> {
     const start = record.now();
     const report = () => {
@@ -182,7 +214,7 @@ export class RouterFlow implements Flow {
     // A durable router journals the route's steps under the route's name.
     const parent = env.journal === undefined ? env : { ...env, journal: env.journal.nested(route) };
     return Effect.mapBoth(nest(this.targets.get(route)!, parsed, routeOptionsOf(options), parent, record, route), {
-      onSuccess: (result): UntypedResult => ({ ...result, ...report(), trace: record.trace, route }),
+      onSuccess: ({ fallback: _nested, ...result }): UntypedResult => ({ ...result, ...report(), trace: record.trace, route, ...(fallback === undefined ? {} : { fallback }) }),
       onFailure: (error) => (isRunFailure(error) && error.partial !== undefined ? error.withPartial({ ...error.partial, ...report() }) : error),
     });
   }

@@ -146,6 +146,11 @@ export class AttemptContext implements RuntimeStepContext {
     this.modelHost = {
       pipeline: scope.pipeline,
       stepId: step.id,
+      callSite: step.definition.kind === "router" ? "router" : "step",
+      get runId() {
+        return runIdOf(scope);
+      },
+      services: env.services,
       signal,
       client: env.client,
       pricing: env.pricing,

@@ -54,3 +54,9 @@ docs.run({ n: 1 });
 // @ts-expect-error a batch's inputs are the router's inputs
 docs.runMany([{ n: 1 }]);
 export { numbers };
+
+// A router's client is an OpenAI client, and its pricing a price table (issue 14, item 7).
+// @ts-expect-error client must be an OpenAI client
+router("badClient", { routes: { billing: pipeline<{ text: string }>("b").step("a", () => 1) }, route: () => "billing" as const, client: "key" });
+// @ts-expect-error pricing gives USD per million input and output tokens
+router("badPricing", { routes: { billing: pipeline<{ text: string }>("b").step("a", () => 1) }, route: () => "billing" as const, pricing: { m: { in: 1 } } });
