@@ -7,17 +7,56 @@ import type { ModelCallHost } from "../../runtime/host.js";
 import type { ModelCallDetail } from "../../runtime/telemetry.js";
 import { addUsage, emptyUsage, nanoToUsd, type Usage } from "../../runtime/usage.js";
 import { UnknownModelPriceError } from "../errors.js";
-import type { ModelPrice, PriceTable } from "../../runtime/prices.js";
-import { costNanoUsd, defaultPrices, findPrice, type TokenCounts } from "../pricing.js";
+import type { PriceTable } from "../../runtime/prices.js";
+import { noTokens, type TokenCounts } from "../../runtime/usage.js";
+import { costNanoUsd, worstCaseNanoUsd, type Rates } from "../pricing.js";
 import { estimateInputTokens } from "../tokens.js";
 import { billingUnknown } from "./errors.js";
+import { findRates } from "./price-database.js";
 
-/** Token counts from a response's `usage` (zeros when the server sent none). */
-export const tokensOf = (usage: CompletionUsage | null | undefined): TokenCounts => ({
-  inputTokens: usage?.prompt_tokens ?? 0,
-  cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-  outputTokens: usage?.completion_tokens ?? 0,
-});
+/** The usage fields OpenAI-compatible servers add beside OpenAI's own (as proxies of Anthropic models report cache use). */
+interface CompatibleUsage {
+  readonly prompt_tokens_details?: { readonly cache_write_tokens?: unknown } | null | undefined;
+  readonly cache_creation_input_tokens?: unknown;
+  readonly cache_read_input_tokens?: unknown;
+}
+
+const count = (...values: ReadonlyArray<unknown>): number => {
+  for (const value of values) if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  return 0;
+};
+
+/**
+ * Token counts from a response's `usage` (zeros where the server sent none):
+ * OpenAI's fields, and for prompt caching also the fields proxies of
+ * Anthropic models send (`prompt_tokens_details.cache_write_tokens`, as
+ * OpenRouter and genai-prices read it, or `cache_creation_input_tokens` and
+ * `cache_read_input_tokens`, as LiteLLM sends them). Every count but
+ * `prompt_tokens` and `completion_tokens` is a part of one of them.
+ */
+export const tokensOf = (usage: CompletionUsage | null | undefined): TokenCounts => {
+  if (usage === null || usage === undefined) return noTokens;
+  const compatible = usage as CompletionUsage & CompatibleUsage;
+  return {
+    inputTokens: count(usage.prompt_tokens),
+    cachedInputTokens: count(usage.prompt_tokens_details?.cached_tokens, compatible.cache_read_input_tokens),
+    cacheWriteInputTokens: count(compatible.prompt_tokens_details?.cache_write_tokens, compatible.cache_creation_input_tokens),
+    inputAudioTokens: count(usage.prompt_tokens_details?.audio_tokens),
+    outputTokens: count(usage.completion_tokens),
+    reasoningTokens: count(usage.completion_tokens_details?.reasoning_tokens),
+    outputAudioTokens: count(usage.completion_tokens_details?.audio_tokens),
+  };
+};
+
+/** Where a request's model price is looked up (see agents/internal/price-database.ts). */
+export interface PriceQuery {
+  /** The caller's price tables, most specific last. */
+  readonly tables: ReadonlyArray<PriceTable | undefined>;
+  /** The agent's `provider` option. */
+  readonly provider: string | undefined;
+  /** The client's `baseURL`. */
+  readonly baseURL: string | undefined;
+}
 
 /** What a traced call reports about its request. */
 export interface RequestFacts {
@@ -35,7 +74,7 @@ export interface ResponseFacts {
   readonly text: string | undefined;
 }
 
-const NO_TOKENS: TokenCounts = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+const NO_TOKENS = noTokens;
 
 /**
  * Accounts for one request: reserves its worst case up front, then settles
@@ -56,7 +95,7 @@ export class RequestBilling {
   private constructor(
     private readonly host: ModelCallHost,
     private readonly model: string,
-    private readonly price: ModelPrice | undefined,
+    private readonly price: Rates | undefined,
     private readonly request: RequestFacts | undefined,
   ) {
     this.startedAt = host.now();
@@ -71,17 +110,18 @@ export class RequestBilling {
   static async open(
     host: ModelCallHost,
     model: string,
-    pricing: ReadonlyArray<PriceTable | undefined>,
+    prices: PriceQuery,
     texts: ReadonlyArray<string>,
     messageCount: number,
     maxTokens: number | undefined,
     request: RequestFacts | undefined,
   ): Promise<RequestBilling> {
-    const price = findPrice(model, [defaultPrices, ...pricing]);
+    // Priced as the request is sent: a database price may depend on the date or the time of day.
+    const price = await findRates(model, prices.tables, prices, new Date());
     if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
-    if (price === undefined) throw new UnknownModelPriceError({ model });
+    if (price === undefined) throw new UnknownModelPriceError({ model, ...(prices.provider === undefined ? {} : { provider: prices.provider }) });
     const inputTokens = await estimateInputTokens(model, texts, messageCount);
-    const worst = costNanoUsd(price, { inputTokens, cachedInputTokens: 0, outputTokens: maxTokens ?? 0 });
+    const worst = worstCaseNanoUsd(price, inputTokens, maxTokens ?? 0);
     const reservation = reserve(host.budgets, worst, host.stepId);
     const billing = new RequestBilling(host, model, price, request);
     billing.reservation = reservation;
@@ -89,12 +129,12 @@ export class RequestBilling {
   }
 
   /** Settles to the billed tokens, records them, and returns the request's usage. Throws if a budget was crossed. */
-  settle(tokens: TokenCounts, response?: ResponseFacts): Usage {
+  settle(tokens: TokenCounts, response?: ResponseFacts, toolCalls = 0): Usage {
     const cost = this.price === undefined ? null : costNanoUsd(this.price, tokens);
-    const usage = addUsage(emptyUsage, { ...emptyUsage, ...tokens, costNanoUsd: cost, costUsd: cost === null ? null : nanoToUsd(cost), calls: 1 });
+    const usage = addUsage(emptyUsage, { ...emptyUsage, ...tokens, toolCalls, costNanoUsd: cost, costUsd: cost === null ? null : nanoToUsd(cost), calls: 1 });
     if (!this.close()) return usage;
     // Record before settling: settling may cross a budget, and the error then reports the ledger.
-    this.host.record({ model: this.model, ...tokens, costNanoUsd: cost });
+    this.host.record({ model: this.model, ...tokens, toolCalls, costNanoUsd: cost });
     this.emit(tokens, cost, undefined, undefined, response);
     this.reservation?.settle(cost);
     for (const budget of this.host.budgets) if (budget.breach !== undefined) throw budget.breach;
@@ -129,7 +169,7 @@ export class RequestBilling {
     const reservedNanoUsd = this.reservation?.reservedNanoUsd ?? 0;
     this.reservation?.settle(reservedNanoUsd);
     const abandoned = { reservedNanoUsd };
-    this.host.record({ model: this.model, ...NO_TOKENS, costNanoUsd: 0, abandoned });
+    this.host.record({ model: this.model, ...NO_TOKENS, toolCalls: 0, costNanoUsd: 0, abandoned });
     this.emit(NO_TOKENS, null, error, abandoned);
   }
 
@@ -163,6 +203,10 @@ export class RequestBilling {
     if (request === undefined || !this.host.traced) return undefined;
     const detail: ModelCallDetail = {
       cachedInputTokens: tokens.cachedInputTokens,
+      cacheWriteInputTokens: tokens.cacheWriteInputTokens,
+      inputAudioTokens: tokens.inputAudioTokens,
+      reasoningTokens: tokens.reasoningTokens,
+      outputAudioTokens: tokens.outputAudioTokens,
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       stream: request.stream,
