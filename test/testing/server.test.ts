@@ -53,6 +53,10 @@ describe("startMockOpenAI: basics", () => {
         inputTokens: res.usage?.prompt_tokens,
         outputTokens: res.usage?.completion_tokens,
         cachedInputTokens: 0,
+        cacheWriteInputTokens: 0,
+        inputAudioTokens: 0,
+        reasoningTokens: 0,
+        outputAudioTokens: 0,
         partial: false,
       },
     ]);
