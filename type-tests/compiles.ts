@@ -5,7 +5,7 @@
  */
 import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect";
 import { z } from "zod";
-import { pipeline, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
+import { agent, pipeline, type ModelPrice, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
 import { annotated, db, doc, long, type Db } from "./fixtures.js";
 import type { Equal, Expect } from "./helpers.js";
 
@@ -168,4 +168,13 @@ export const effectRequirements = async () => {
   type Inherited = Expect<Equal<Effect.Services<ReturnType<typeof parent.toEffect>>, Clock | Store>>;
   type SubOutput = Expect<Equal<(typeof parent)["~flow"] extends { output?: infer O } | undefined ? O : never, string>>;
   return [provided, none];
+};
+
+// Provider prices: an agent names the provider whose prices apply; usage counts the new token kinds and tool calls.
+export const providerPrices = async () => {
+  const llama = agent({ model: "llama-3.3-70b-versatile", provider: "groq", pricing: { "my-model": { input: 1, cacheWrite: 1.25, output: 2 } } });
+  const price: ModelPrice = { input: 0.1, inputAudio: 0.7, output: 0.4, outputAudio: 1.6 };
+  const result = await pipeline("prices").step("ask", llama.asStep("Hello")).run();
+  const counts: number[] = [result.usage.cacheWriteInputTokens, result.usage.reasoningTokens, result.usage.inputAudioTokens, result.usage.outputAudioTokens, result.usage.toolCalls];
+  return [price, counts];
 };
