@@ -7,6 +7,7 @@ import { databaseRates, findRates, priceAt } from "../../src/agents/internal/pri
 import { costNanoUsd, picoPerToken, ratesOf, worstCaseNanoUsd } from "../../src/agents/pricing.js";
 import { addUsage, emptyUsage, noTokens, type Usage } from "../../src/runtime/usage.js";
 import { calcPrice } from "@pydantic/genai-prices";
+import type { MockUsageSpec } from "../../src/testing/index.js";
 import { useMockOpenAI } from "./helpers.js";
 
 const mock = useMockOpenAI();
@@ -16,7 +17,7 @@ const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unrea
 /** Runs one call of `model` (agent options `extra`) answered with `usage`, and returns the call's usage. */
 const callWith = async (
   model: string,
-  usage: Parameters<typeof mock.server.script>[0]["usage"],
+  usage: MockUsageSpec | undefined,
   extra: { provider?: string; pricing?: PriceTable; pipelinePricing?: PriceTable; client?: OpenAI } = {},
 ): Promise<Usage> => {
   const ask = agent({ model, ...(extra.provider === undefined ? {} : { provider: extra.provider }), ...(extra.pricing === undefined ? {} : { pricing: extra.pricing }) });
@@ -196,10 +197,10 @@ describe("the built-in price database (@pydantic/genai-prices)", () => {
 
   it("finds prices from the installed package alone, and caches what it found", async () => {
     const hint = { provider: undefined, baseURL: undefined };
-    const first = await findRates("claude-3-5-sonnet-latest", [], hint, new Date());
+    const first = await findRates("claude-3-5-sonnet-latest", [], hint, Date.now());
     expect(first?.cacheWrite.pico).toBe(3_750_000);
-    expect(await findRates("claude-3-5-sonnet-latest", [], hint, new Date())).toBe(first);
-    expect(await findRates("no-such-model", [], hint, new Date())).toBeUndefined();
+    expect(await findRates("claude-3-5-sonnet-latest", [], hint, Date.now())).toBe(first);
+    expect(await findRates("no-such-model", [], hint, Date.now())).toBeUndefined();
   });
 });
 

@@ -117,7 +117,7 @@ export class RequestBilling {
     request: RequestFacts | undefined,
   ): Promise<RequestBilling> {
     // Priced as the request is sent: a database price may depend on the date or the time of day.
-    const price = await findRates(model, prices.tables, prices, new Date());
+    const price = await findRates(model, prices.tables, prices, Date.now());
     if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
     if (price === undefined) throw new UnknownModelPriceError({ model, ...(prices.provider === undefined ? {} : { provider: prices.provider }) });
     const inputTokens = await estimateInputTokens(model, texts, messageCount);

@@ -68,9 +68,23 @@ export interface ProviderHint {
   readonly baseURL: string | undefined;
 }
 
-/** Models found (or not) by provider hint and id. Bounded: ids come from code, but a service may be given them. */
-const found = new Map<string, DatabaseModel | null>();
+/**
+ * A model found in the database: its entry, and its rates when they do not
+ * depend on the time (most models), so that a request's lookup is one map read.
+ */
+interface Found {
+  readonly model: DatabaseModel;
+  readonly rates: Rates | null | undefined;
+}
+
+/**
+ * Models found (or not), by provider hint (the `provider` option, or else the
+ * client's baseURL: a URL is never a provider id), then by id. Bounded: ids
+ * come from code, but a service may be given them.
+ */
+const found = new Map<string, Map<string, Found | null>>();
 const MAX_FOUND = 10_000;
+let foundCount = 0;
 
 const providerOf = (db: Database, hint: ProviderHint): string | undefined => {
   if (hint.provider !== undefined) {
@@ -85,20 +99,28 @@ const providerOf = (db: Database, hint: ProviderHint): string | undefined => {
   return hint.baseURL === undefined ? undefined : db.findProvider({ providerApiUrl: hint.baseURL })?.id;
 };
 
-const findModel = (db: Database, model: string, hint: ProviderHint): DatabaseModel | undefined => {
-  const key = `${hint.provider ?? ""}\n${hint.baseURL ?? ""}\n${model}`;
-  const known = found.get(key);
-  if (known !== undefined) return known ?? undefined;
+const findModel = (db: Database, model: string, hint: ProviderHint): Found | null => {
+  const hintKey = hint.provider ?? hint.baseURL ?? "";
+  let models = found.get(hintKey);
+  const known = models?.get(model);
+  if (known !== undefined) return known;
   const providerId = providerOf(db, hint);
-  let entry: DatabaseModel | null = null;
+  let entry: Found | null = null;
   try {
-    entry = db.calcPrice({}, model, providerId === undefined ? undefined : { providerId })?.model ?? null;
+    const info = db.calcPrice({}, model, providerId === undefined ? undefined : { providerId })?.model;
+    if (info !== undefined) entry = { model: info, rates: Array.isArray(info.prices) ? undefined : databaseRates(info.prices) };
   } catch {
     // A model whose data the package itself cannot read is a model without a price.
   }
-  if (found.size >= MAX_FOUND) found.clear();
-  found.set(key, entry);
-  return entry ?? undefined;
+  if (foundCount >= MAX_FOUND) {
+    found.clear();
+    foundCount = 0;
+    models = undefined;
+  }
+  if (models === undefined) found.set(hintKey, (models = new Map()));
+  models.set(model, entry);
+  foundCount++;
+  return entry;
 };
 
 const secondsOfDay = (time: string): number => {
@@ -171,15 +193,15 @@ export const databaseRates = (price: DatabasePrice): Rates | null => {
 };
 
 /**
- * A model's rates at `at`: the caller's price tables first (most specific
- * last), then the database, then (only when the database cannot be loaded)
- * `defaultPrices`. `undefined` when no price is known.
+ * A model's rates at `at` (epoch milliseconds): the caller's price tables
+ * first (most specific last), then the database, then (only when the
+ * database cannot be loaded) `defaultPrices`. `undefined` when no price is known.
  */
 export const findRates = async (
   model: string,
   tables: ReadonlyArray<PriceTable | undefined>,
   hint: ProviderHint,
-  at: Date,
+  at: number,
 ): Promise<Rates | undefined> => {
   const own = findPrice(model, tables);
   if (own !== undefined) return ratesOf(own);
@@ -189,5 +211,6 @@ export const findRates = async (
     return fallback === undefined ? undefined : ratesOf(fallback);
   }
   const entry = findModel(db, model, hint);
-  return entry === undefined ? undefined : (databaseRates(priceAt(entry, at)) ?? undefined);
+  if (entry === null) return undefined;
+  return (entry.rates !== undefined ? entry.rates : databaseRates(priceAt(entry.model, new Date(at)))) ?? undefined;
 };
