@@ -6,7 +6,7 @@ import { tokensOf } from "../../src/agents/internal/billing.js";
 import { databaseRates, findRates, priceAt } from "../../src/agents/internal/price-database.js";
 import { costNanoUsd, picoPerToken, ratesOf, worstCaseNanoUsd } from "../../src/agents/pricing.js";
 import { addUsage, emptyUsage, noTokens, type Usage } from "../../src/runtime/usage.js";
-import { calcPrice } from "@pydantic/genai-prices";
+import { calcPrice, findProvider } from "@pydantic/genai-prices";
 import type { MockUsageSpec } from "../../src/testing/index.js";
 import { useMockOpenAI } from "./helpers.js";
 
@@ -47,6 +47,37 @@ describe("exact conversion of published prices", () => {
     expect(picoPerToken(1e-7)).toBe(1);
     expect(() => picoPerToken(-1)).toThrow(RangeError);
     expect(() => picoPerToken(Number.NaN)).toThrow(RangeError);
+  });
+
+  it("converts every token price of the main providers in the database exactly, or rounds a repeating decimal up by less than a pico-dollar", () => {
+    const providers = ["anthropic", "openai", "google", "mistral", "deepseek", "groq", "together", "x-ai", "openrouter", "fireworks", "cerebras", "aws", "azure"];
+    let prices = 0;
+    const rounded: string[] = [];
+    for (const id of providers) {
+      const provider = findProvider({ providerId: id });
+      expect(provider, id).toBeDefined();
+      for (const model of provider!.models) {
+        for (const price of Array.isArray(model.prices) ? model.prices.map((entry) => entry.prices) : [model.prices]) {
+          for (const [key, value] of Object.entries(price)) {
+            if (!key.endsWith("_mtok") || value === undefined) continue;
+            for (const usd of typeof value === "number" ? [value] : [value.base, ...value.tiers.map((tier) => tier.price)]) {
+              prices++;
+              const pico = picoPerToken(usd);
+              const exact = Number(usd.toPrecision(15)) * 1e6;
+              if (Number.isInteger(Number(exact.toPrecision(15)))) expect(pico, `${id}/${model.id}/${key}`).toBe(Number(exact.toPrecision(15)));
+              else {
+                rounded.push(`${id}/${model.id}/${key}`);
+                expect(pico - exact).toBeGreaterThan(0);
+                expect(pico - exact).toBeLessThan(1);
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(prices).toBeGreaterThan(2000);
+    // Only OpenRouter's Gemini cache writes (1/12 USD per million) have more than six decimals.
+    expect(rounded.length).toBeLessThan(10);
   });
 
   it("prices each kind of token at its rate and rounds a call up to a whole nano-dollar once", () => {
