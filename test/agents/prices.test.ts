@@ -248,6 +248,8 @@ describe("usage counts", () => {
     ).toEqual({ inputTokens: 100, cachedInputTokens: 10, cacheWriteInputTokens: 0, inputAudioTokens: 20, outputTokens: 50, reasoningTokens: 30, outputAudioTokens: 5 });
     const litellm = { prompt_tokens: 100, completion_tokens: 5, total_tokens: 105, cache_creation_input_tokens: 60, cache_read_input_tokens: 30 };
     expect(tokensOf(litellm)).toMatchObject({ cachedInputTokens: 30, cacheWriteInputTokens: 60 });
+    // A proxy that sends both fields, one of them 0: the count it reported.
+    expect(tokensOf({ ...litellm, prompt_tokens_details: { cached_tokens: 0 } })).toMatchObject({ cachedInputTokens: 30, cacheWriteInputTokens: 60 });
     const openrouter = { prompt_tokens: 100, completion_tokens: 5, total_tokens: 105, prompt_tokens_details: { cached_tokens: 30, cache_write_tokens: 60 } };
     expect(tokensOf(openrouter)).toMatchObject({ cachedInputTokens: 30, cacheWriteInputTokens: 60 });
     expect(tokensOf(undefined)).toEqual(noTokens);

@@ -5,10 +5,9 @@ import type { CompletionUsage } from "openai/resources/completions";
 import { reserve, type Reservation } from "../../runtime/budget.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import type { ModelCallDetail } from "../../runtime/telemetry.js";
-import { addUsage, emptyUsage, nanoToUsd, type Usage } from "../../runtime/usage.js";
+import { addUsage, emptyUsage, nanoToUsd, noTokens, type TokenCounts, type Usage } from "../../runtime/usage.js";
 import { UnknownModelPriceError } from "../errors.js";
 import type { PriceTable } from "../../runtime/prices.js";
-import { noTokens, type TokenCounts } from "../../runtime/usage.js";
 import { costNanoUsd, worstCaseNanoUsd, type Rates } from "../pricing.js";
 import { estimateInputTokens } from "../tokens.js";
 import { billingUnknown } from "./errors.js";
@@ -21,9 +20,11 @@ interface CompatibleUsage {
   readonly cache_read_input_tokens?: unknown;
 }
 
+/** A count the server reported, 0 where it sent none; of two fields for the same count (a proxy may send both), the larger. */
 const count = (...values: ReadonlyArray<unknown>): number => {
-  for (const value of values) if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
-  return 0;
+  let largest = 0;
+  for (const value of values) if (typeof value === "number" && Number.isFinite(value) && value > largest) largest = value;
+  return largest;
 };
 
 /**
@@ -73,8 +74,6 @@ export interface ResponseFacts {
   readonly finishReasons: ReadonlyArray<string> | undefined;
   readonly text: string | undefined;
 }
-
-const NO_TOKENS = noTokens;
 
 /**
  * Accounts for one request: reserves its worst case up front, then settles
@@ -150,7 +149,7 @@ export class RequestBilling {
     if (aborted || billingUnknown(error)) return this.abandon(error);
     if (!this.close()) return;
     this.reservation?.settle(0);
-    this.emit(NO_TOKENS, this.price === undefined ? null : 0, error, undefined);
+    this.emit(noTokens, this.price === undefined ? null : 0, error, undefined);
   }
 
   /**
@@ -169,8 +168,8 @@ export class RequestBilling {
     const reservedNanoUsd = this.reservation?.reservedNanoUsd ?? 0;
     this.reservation?.settle(reservedNanoUsd);
     const abandoned = { reservedNanoUsd };
-    this.host.record({ model: this.model, ...NO_TOKENS, toolCalls: 0, costNanoUsd: 0, abandoned });
-    this.emit(NO_TOKENS, null, error, abandoned);
+    this.host.record({ model: this.model, ...noTokens, toolCalls: 0, costNanoUsd: 0, abandoned });
+    this.emit(noTokens, null, error, abandoned);
   }
 
   /** Marks the request closed; false if it already was. */
