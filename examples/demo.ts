@@ -4,12 +4,14 @@
  * the real API when it is set. Prints the outputs, a usage and cost table, and
  * a timeline showing which steps ran in parallel; then runs the pipeline over
  * a batch of documents, four at a time, under one shared budget, with a
- * progress bar.
+ * progress bar; then, offline, asks Claude, DeepSeek and Llama models through
+ * the same OpenAI-compatible endpoint and prints what each cost.
  */
 import type { BatchProgress, RunUsage, RunTiming } from "../src/index.js";
 import type { MockOpenAIOptions } from "../src/testing/index.js";
 import { documentPipeline } from "./document.js";
-import { runIfMain, withModelClient } from "./model-client.js";
+import { isLive, runIfMain, withModelClient } from "./model-client.js";
+import { modelTable, providerAnswers, providers } from "./providers.js";
 
 const DOCUMENT =
   "Apple announced the M5 chip in Cupertino on Tuesday. Tim Cook said TSMC will build it in Arizona, and analysts at Morgan Stanley expect strong demand.";
@@ -95,7 +97,7 @@ const offlineAnswers: MockOpenAIOptions["routes"] = [
 ];
 
 export const main = (): Promise<void> =>
-  withModelClient({ latencyMs: 150, routes: offlineAnswers }, async (client) => {
+  withModelClient({ latencyMs: 150, routes: [...(providerAnswers ?? []), ...(offlineAnswers ?? [])] }, async (client) => {
     const result = await documentPipeline.run({ document: DOCUMENT }, { client });
     console.log("\nEntities:", result.outputs.extract.entities.join(", "));
     console.log("Category:", result.outputs.classify.category);
@@ -122,6 +124,12 @@ export const main = (): Promise<void> =>
       const text = outcome.ok ? (outcome.result.status === "completed" ? outcome.result.output : "(stopped)") : `failed: ${String(outcome.error)}`;
       console.log(`  #${outcome.index + 1} ${pad(BATCH[outcome.index] ?? "", 40)} → ${text.slice(0, 70)}`);
     }
+
+    // OpenAI's API serves none of these models: they are asked only offline, or through a gateway that serves them.
+    if (isLive()) return;
+    console.log("\nOther providers through the same endpoint, priced from @pydantic/genai-prices:");
+    const asked = await providers.run({ question: "Why count cost in integers?" }, { client });
+    console.log(modelTable(asked.usage));
   });
 
 runIfMain(import.meta.url, main);

@@ -5,7 +5,7 @@
  */
 import { Context, Effect, Layer, ManagedRuntime, Schema } from "effect";
 import { z } from "zod";
-import { pipeline, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
+import { agent, pipeline, type ModelPrice, type PipelineError, type PipelineResult, type StandardSchemaV1 } from "../src/index.js";
 import { annotated, db, doc, long, type Db } from "./fixtures.js";
 import type { Equal, Expect } from "./helpers.js";
 
@@ -230,4 +230,11 @@ export const standaloneAgents = async () => {
     Expect<Equal<typeof withServices.output, string>>,
     Expect<Equal<typeof stream, AgentStream<string>>>,
   ];
+// Provider prices: an agent names the provider whose prices apply; usage counts the new token kinds and tool calls.
+export const providerPrices = async () => {
+  const llama = agent({ model: "llama-3.3-70b-versatile", provider: "groq", pricing: { "my-model": { input: 1, cacheWrite: 1.25, output: 2 } } });
+  const price: ModelPrice = { input: 0.1, inputAudio: 0.7, output: 0.4, outputAudio: 1.6 };
+  const result = await pipeline("prices").step("ask", llama.asStep("Hello")).run();
+  const counts: number[] = [result.usage.cacheWriteInputTokens, result.usage.reasoningTokens, result.usage.inputAudioTokens, result.usage.outputAudioTokens, result.usage.toolCalls];
+  return [price, counts];
 };

@@ -75,6 +75,9 @@ export function agent<OutputSchema extends z.ZodType | undefined = undefined, To
   if (config.maxTokens !== undefined && (!Number.isInteger(config.maxTokens) || config.maxTokens < 1)) {
     throw new AgentConfigError({ problem: `Agent "${model}": maxTokens must be a whole number of at least 1.` });
   }
+  if (config.provider !== undefined && (typeof config.provider !== "string" || config.provider.trim().length === 0)) {
+    throw new AgentConfigError({ problem: `Agent "${model}": provider must be a provider id of @pydantic/genai-prices, such as "groq".` });
+  }
   if (config.output !== undefined) requireZod4(config.output, `Agent "${model}": output`);
   if (config.tools !== undefined) {
     for (const [name, definition] of Object.entries(config.tools)) {

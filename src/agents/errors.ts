@@ -60,11 +60,17 @@ export class UnknownModelPriceError extends Data.TaggedError("UnknownModelPriceE
   readonly model: string;
   /** Where prices can be given, for the message (default "the agent or the pipeline"). */
   readonly pricingOn?: string | undefined;
+  /** The agent's `provider` option, when it had one. */
+  readonly provider?: string | undefined;
 }> {
   readonly retryable = false;
 
   override get message(): string {
-    return `No price is known for model "${this.model}", so a cost budget cannot be enforced. Add it: pricing: { "${this.model}": { input: <USD per 1M input tokens>, output: <USD per 1M output tokens> } } on ${this.pricingOn ?? "the agent or the pipeline"}.`;
+    const where =
+      this.provider === undefined
+        ? "it is not in your pricing, and @pydantic/genai-prices' database finds no provider's model for its id or the client's baseURL"
+        : `it is not in your pricing, nor among provider "${this.provider}"'s models in @pydantic/genai-prices' database`;
+    return `No price is known for model "${this.model}" (${where}), so a cost budget cannot be enforced. Add it: pricing: { "${this.model}": { input: <USD per 1M input tokens>, output: <USD per 1M output tokens> } } on ${this.pricingOn ?? "the agent or the pipeline"}${this.provider === undefined ? ', or name the provider serving it: agent({ model, provider: "groq" })' : ""}.`;
   }
 }
 

@@ -33,8 +33,18 @@ export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefi
   readonly temperature?: number | undefined;
   /** The OpenAI client (default: the pipeline's, else `new OpenAI()` reading OPENAI_API_KEY / OPENAI_BASE_URL). Its own retries are turned off. */
   readonly client?: OpenAI | undefined;
-  /** Prices that override or extend the built-in table. */
+  /** Prices that override or extend the built-in ones (they win over the database). */
   readonly pricing?: PriceTable | undefined;
+  /**
+   * Whose prices apply, as `@pydantic/genai-prices` names providers
+   * (`"groq"`, `"together"`, `"fireworks"`, `"anthropic"`, ...): for a model
+   * served through an endpoint the database does not know by its URL (a
+   * proxy, a gateway, a local server) whose id alone does not name its
+   * provider, such as `llama-3.3-70b-versatile` on Groq. Without it, the
+   * client's `baseURL` names the provider when it is a known API's, else the
+   * model id does (`claude-*`, `deepseek-*`, `mistral-*`, `gemini-*`, `gpt-*`).
+   */
+  readonly provider?: string | undefined;
 }
 
 /** Per-call overrides: the most specific configuration layer. */

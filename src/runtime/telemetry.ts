@@ -37,6 +37,10 @@ export interface RunStart {
 /** What a model call reports beyond its trace event: request and response facts, and content when captured. */
 export interface ModelCallDetail {
   readonly cachedInputTokens: number;
+  readonly cacheWriteInputTokens: number;
+  readonly inputAudioTokens: number;
+  readonly reasoningTokens: number;
+  readonly outputAudioTokens: number;
   readonly maxTokens: number | undefined;
   readonly temperature: number | undefined;
   readonly stream: boolean;

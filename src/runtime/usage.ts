@@ -5,9 +5,26 @@
 
 /** Tokens, cost and call count of one model call, or a total of several. */
 export interface Usage {
+  /** Prompt tokens, all of them: the cached, cache-write and audio tokens below are parts of this count. */
   readonly inputTokens: number;
+  /** Prompt tokens read from the provider's prompt cache (`prompt_tokens_details.cached_tokens`). */
   readonly cachedInputTokens: number;
+  /**
+   * Prompt tokens written to the provider's prompt cache (Anthropic-style
+   * cache creation, as OpenAI-compatible proxies report it:
+   * `prompt_tokens_details.cache_write_tokens` or `cache_creation_input_tokens`).
+   */
+  readonly cacheWriteInputTokens: number;
+  /** Prompt tokens that were audio (`prompt_tokens_details.audio_tokens`). */
+  readonly inputAudioTokens: number;
+  /** Completion tokens, all of them: the reasoning and audio tokens below are parts of this count. */
   readonly outputTokens: number;
+  /** Completion tokens spent on reasoning (`completion_tokens_details.reasoning_tokens`), billed as output. */
+  readonly reasoningTokens: number;
+  /** Completion tokens that were audio (`completion_tokens_details.audio_tokens`). */
+  readonly outputAudioTokens: number;
+  /** Tool calls the model asked for in the responses counted here. */
+  readonly toolCalls: number;
   /** Exact cost in nano-dollars; `null` when a call's model has no known price (never reported as 0). */
   readonly costNanoUsd: number | null;
   /** `costNanoUsd` in USD, for display; `null` when unknown. */
@@ -35,13 +52,34 @@ export interface RunUsage extends Usage {
   readonly byModel: Readonly<Record<string, Usage>>;
 }
 
-/** One model call's contribution to the ledger. */
-export interface UsageRecord {
-  readonly stepId: string;
-  readonly model: string;
+/** The token counts of one call (see {@link Usage} for what each counts). */
+export interface TokenCounts {
   readonly inputTokens: number;
   readonly cachedInputTokens: number;
+  readonly cacheWriteInputTokens: number;
+  readonly inputAudioTokens: number;
   readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  readonly outputAudioTokens: number;
+}
+
+/** No tokens. */
+export const noTokens: TokenCounts = Object.freeze({
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteInputTokens: 0,
+  inputAudioTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  outputAudioTokens: 0,
+});
+
+/** One model call's contribution to the ledger. */
+export interface UsageRecord extends TokenCounts {
+  readonly stepId: string;
+  readonly model: string;
+  /** Tool calls the model asked for in this response. */
+  readonly toolCalls: number;
   readonly costNanoUsd: number | null;
   /** Set for a request whose billed usage never arrived: what was reserved for it is charged instead. */
   readonly abandoned?: { readonly reservedNanoUsd: number } | undefined;
@@ -49,9 +87,8 @@ export interface UsageRecord {
 
 /** No usage at all. */
 export const emptyUsage: Usage = Object.freeze({
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  outputTokens: 0,
+  ...noTokens,
+  toolCalls: 0,
   costNanoUsd: 0,
   costUsd: 0,
   calls: 0,
@@ -65,13 +102,21 @@ export const nanoToUsd = (nano: number): number => nano / 1e9;
 /** Converts dollars to whole nano-dollars, rounding up so budgets are never overstated. */
 export const usdToNano = (usd: number): number => Math.ceil(Math.round(usd * 1e9 * 1000) / 1000);
 
+/** A count added after usage was first journalled: a durable run's journal written before it has none, which counts as 0. */
+const later = (value: number | undefined): number => value ?? 0;
+
 /** Adds one usage to another. An unknown cost on either side makes the sum unknown. */
 export const addUsage = (left: Usage, right: Usage): Usage => {
   const costNanoUsd = left.costNanoUsd === null || right.costNanoUsd === null ? null : left.costNanoUsd + right.costNanoUsd;
   return {
     inputTokens: left.inputTokens + right.inputTokens,
     cachedInputTokens: left.cachedInputTokens + right.cachedInputTokens,
+    cacheWriteInputTokens: later(left.cacheWriteInputTokens) + later(right.cacheWriteInputTokens),
+    inputAudioTokens: later(left.inputAudioTokens) + later(right.inputAudioTokens),
     outputTokens: left.outputTokens + right.outputTokens,
+    reasoningTokens: later(left.reasoningTokens) + later(right.reasoningTokens),
+    outputAudioTokens: later(left.outputAudioTokens) + later(right.outputAudioTokens),
+    toolCalls: later(left.toolCalls) + later(right.toolCalls),
     costNanoUsd,
     costUsd: costNanoUsd === null ? null : nanoToUsd(costNanoUsd),
     calls: left.calls + right.calls,
@@ -85,7 +130,12 @@ const usageOf = (record: UsageRecord): Usage =>
     ? {
         inputTokens: record.inputTokens,
         cachedInputTokens: record.cachedInputTokens,
+        cacheWriteInputTokens: record.cacheWriteInputTokens,
+        inputAudioTokens: record.inputAudioTokens,
         outputTokens: record.outputTokens,
+        reasoningTokens: record.reasoningTokens,
+        outputAudioTokens: record.outputAudioTokens,
+        toolCalls: record.toolCalls,
         costNanoUsd: record.costNanoUsd,
         costUsd: record.costNanoUsd === null ? null : nanoToUsd(record.costNanoUsd),
         calls: 1,
@@ -148,7 +198,12 @@ export class UsageLedger {
     return {
       inputTokens: total.inputTokens,
       cachedInputTokens: total.cachedInputTokens,
+      cacheWriteInputTokens: total.cacheWriteInputTokens,
+      inputAudioTokens: total.inputAudioTokens,
       outputTokens: total.outputTokens,
+      reasoningTokens: total.reasoningTokens,
+      outputAudioTokens: total.outputAudioTokens,
+      toolCalls: total.toolCalls,
       costNanoUsd: total.costNanoUsd,
       costUsd: total.costUsd,
       calls: total.calls,

@@ -156,7 +156,7 @@ describe("agent.run outside any pipeline", () => {
     expect((await local.run("Hi", { client: mock.client })).usage.costNanoUsd).toBeNull();
     const error = await rejection(local.run("Hi", { client: mock.client, costBudget: 1 }));
     expect(error).toMatchObject({ _tag: "UnknownModelPriceError", model: "local-llama" });
-    expect((error as Error).message).toContain("on the agent or agent.run.");
+    expect((error as Error).message).toContain("on the agent or agent.run");
     expectNoPipelineWords(error);
   });
 

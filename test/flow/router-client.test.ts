@@ -163,7 +163,7 @@ describe("a router's fallback", () => {
     const error = await rejection(support({ client: mock.client, model: local, fallback: "general" }).run({ text: "Invoice" }, { costBudget: 1 }));
     expect(error).toBeInstanceOf(RouteError);
     expect((error as RouteError).cause).toMatchObject({ _tag: "UnknownModelPriceError", model: "unpriced-classifier" });
-    expect((error as Error).message).toContain("on the agent or the router.");
+    expect((error as Error).message).toContain("on the agent or the router");
     expect(mock.server.requests).toHaveLength(0);
   });
 

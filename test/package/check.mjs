@@ -188,6 +188,11 @@ for (const [format, library, testing] of [
     const result = await p.run();
     assert.equal(result.outputs.b, 21, `${format}: the pipeline runs`);
     assert.equal(result.usage.calls, 1, `${format}: the agent call is accounted`);
+    // A Claude model is priced from @pydantic/genai-prices, which each build imports at the first lookup (the CommonJS build by an opaque specifier).
+    const claude = library.agent({ model: "claude-3-5-sonnet-latest" });
+    server.script({ content: "ok", usage: { inputTokens: 1000, cacheWriteInputTokens: 400, outputTokens: 100, style: "anthropic" } });
+    const priced = await library.pipeline("priced", { client }).step("ask", claude.asStep("Hello")).run();
+    assert.equal(priced.usage.costNanoUsd, 600 * 3000 + 400 * 3750 + 100 * 15_000, `${format}: a Claude model is priced from the database, its cache writes at their rate`);
     const short = library.pipeline("short").step("say", () => "short");
     const long = library.pipeline("long").step("say", () => "long");
     const pick = library.router("pick", { routes: { short, long }, route: (input) => (input.length > 3 ? "long" : "short") });

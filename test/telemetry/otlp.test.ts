@@ -292,6 +292,26 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     await telemetry.close();
   });
 
+  it("puts cache-write, reasoning and audio token counts on a chat span where the server reported them", async () => {
+    const telemetry = otlp({ url: receiver.url, flush: true });
+    const claude = agent({ model: "claude-3-5-sonnet-latest" });
+    server.script({ content: "ok", usage: { inputTokens: 1000, cacheWriteInputTokens: 600, cachedInputTokens: 200, outputTokens: 50, reasoningTokens: 20, inputAudioTokens: 100, outputAudioTokens: 10, style: "anthropic" } });
+    const p = pipeline("cache_write", { client }).step("ask", async (ctx) => (await ctx.run(claude, "hello")).usage);
+    const result = await p.run(undefined, { telemetry });
+    const call = one(receiver.spans, "chat claude-3-5-sonnet-latest");
+    expect(call.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": 1000,
+      "gen_ai.usage.cache_read.input_tokens": 200,
+      "gen_ai.usage.cache_creation.input_tokens": 600,
+      "gen_ai.usage.reasoning.output_tokens": 20,
+      "stepgraph.usage.input_audio_tokens": 100,
+      "stepgraph.usage.output_audio_tokens": 10,
+      "stepgraph.cost.nano_usd": result.usage.costNanoUsd,
+    });
+    expect(result.usage.costNanoUsd).not.toBeNull();
+    await telemetry.close();
+  });
+
   it("exports the GenAI client metrics and stepgraph's run, step and cost metrics with metrics: true, by pipeline", async () => {
     const telemetry = otlp({ url: receiver.url, metrics: true });
     expect(telemetry.metricsUrl).toBe(`${receiver.url}/v1/metrics`);

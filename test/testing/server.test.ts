@@ -53,6 +53,10 @@ describe("startMockOpenAI: basics", () => {
         inputTokens: res.usage?.prompt_tokens,
         outputTokens: res.usage?.completion_tokens,
         cachedInputTokens: 0,
+        cacheWriteInputTokens: 0,
+        inputAudioTokens: 0,
+        reasoningTokens: 0,
+        outputAudioTokens: 0,
         partial: false,
       },
     ]);
@@ -70,6 +74,24 @@ describe("startMockOpenAI: basics", () => {
     expect(JSON.parse(b.choices[0]?.message.content ?? "")).toEqual({ ok: true });
     expect(c.choices[0]?.message.content).toBe("Echo: three");
     expect(server.totalBilled().cachedInputTokens).toBe(64);
+  });
+
+  it("reports cache-write, reasoning and audio tokens in OpenAI's fields or an Anthropic proxy's, and bills them", async () => {
+    const counts = { inputTokens: 1000, cachedInputTokens: 100, cacheWriteInputTokens: 600, inputAudioTokens: 50, outputTokens: 40, reasoningTokens: 30, outputAudioTokens: 5 };
+    server.script({ content: "a", usage: counts }, { content: "b", usage: { ...counts, style: "anthropic" } }, { content: "c" });
+    const openai = await ask("one");
+    expect(openai.usage).toMatchObject({
+      prompt_tokens: 1000,
+      prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 600, audio_tokens: 50 },
+      completion_tokens: 40,
+      completion_tokens_details: { reasoning_tokens: 30, audio_tokens: 5 },
+    });
+    const anthropic = await ask("two");
+    expect(anthropic.usage).toMatchObject({ prompt_tokens: 1000, cache_read_input_tokens: 100, cache_creation_input_tokens: 600 });
+    expect(anthropic.usage?.prompt_tokens_details).toEqual({ audio_tokens: 50 });
+    // Without cache writes, OpenAI's fields are as OpenAI sends them.
+    expect((await ask("three")).usage?.prompt_tokens_details).toEqual({ cached_tokens: 0, audio_tokens: 0 });
+    expect(server.totalBilled()).toMatchObject({ cacheWriteInputTokens: 1200, reasoningTokens: 60, inputAudioTokens: 100, outputAudioTokens: 10, responses: 3 });
   });
 
   it("classifies, extracts and routes by model or system prompt, and resets", async () => {

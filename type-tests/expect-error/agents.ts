@@ -36,3 +36,6 @@ agent({ system: "No model" });
 
 // @ts-expect-error call options are checked: timeout is a duration, not a boolean
 pipeline("opts").step("a", async (ctx) => (await ctx.run(extractor, "x", { timeout: true })).output);
+
+// @ts-expect-error an agent's provider is a provider id of the price database: a string
+agent({ model: "llama-3.3-70b-versatile", provider: 42 });

@@ -5,19 +5,59 @@ import type { CompletionUsage } from "openai/resources/completions";
 import { reserve, type Reservation } from "../../runtime/budget.js";
 import type { CallSite, ModelCallHost } from "../../runtime/host.js";
 import type { ModelCallDetail } from "../../runtime/telemetry.js";
-import { addUsage, emptyUsage, nanoToUsd, type Usage } from "../../runtime/usage.js";
+import { addUsage, emptyUsage, nanoToUsd, noTokens, type TokenCounts, type Usage } from "../../runtime/usage.js";
 import { UnknownModelPriceError } from "../errors.js";
-import type { ModelPrice, PriceTable } from "../../runtime/prices.js";
-import { costNanoUsd, defaultPrices, findPrice, type TokenCounts } from "../pricing.js";
+import type { PriceTable } from "../../runtime/prices.js";
+import { costNanoUsd, worstCaseNanoUsd, type Rates } from "../pricing.js";
 import { estimateInputTokens } from "../tokens.js";
 import { billingUnknown } from "./errors.js";
+import { findRates } from "./price-database.js";
 
-/** Token counts from a response's `usage` (zeros when the server sent none). */
-export const tokensOf = (usage: CompletionUsage | null | undefined): TokenCounts => ({
-  inputTokens: usage?.prompt_tokens ?? 0,
-  cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-  outputTokens: usage?.completion_tokens ?? 0,
-});
+/** The usage fields OpenAI-compatible servers add beside OpenAI's own (as proxies of Anthropic models report cache use). */
+interface CompatibleUsage {
+  readonly prompt_tokens_details?: { readonly cache_write_tokens?: unknown } | null | undefined;
+  readonly cache_creation_input_tokens?: unknown;
+  readonly cache_read_input_tokens?: unknown;
+}
+
+/** A count the server reported, 0 where it sent none; of two fields for the same count (a proxy may send both), the larger. */
+const count = (...values: ReadonlyArray<unknown>): number => {
+  let largest = 0;
+  for (const value of values) if (typeof value === "number" && Number.isFinite(value) && value > largest) largest = value;
+  return largest;
+};
+
+/**
+ * Token counts from a response's `usage` (zeros where the server sent none):
+ * OpenAI's fields, and for prompt caching also the fields proxies of
+ * Anthropic models send (`prompt_tokens_details.cache_write_tokens`, as
+ * OpenRouter and genai-prices read it, or `cache_creation_input_tokens` and
+ * `cache_read_input_tokens`, as LiteLLM sends them). Every count but
+ * `prompt_tokens` and `completion_tokens` is a part of one of them.
+ */
+export const tokensOf = (usage: CompletionUsage | null | undefined): TokenCounts => {
+  if (usage === null || usage === undefined) return noTokens;
+  const compatible = usage as CompletionUsage & CompatibleUsage;
+  return {
+    inputTokens: count(usage.prompt_tokens),
+    cachedInputTokens: count(usage.prompt_tokens_details?.cached_tokens, compatible.cache_read_input_tokens),
+    cacheWriteInputTokens: count(compatible.prompt_tokens_details?.cache_write_tokens, compatible.cache_creation_input_tokens),
+    inputAudioTokens: count(usage.prompt_tokens_details?.audio_tokens),
+    outputTokens: count(usage.completion_tokens),
+    reasoningTokens: count(usage.completion_tokens_details?.reasoning_tokens),
+    outputAudioTokens: count(usage.completion_tokens_details?.audio_tokens),
+  };
+};
+
+/** Where a request's model price is looked up (see agents/internal/price-database.ts). */
+export interface PriceQuery {
+  /** The caller's price tables, most specific last. */
+  readonly tables: ReadonlyArray<PriceTable | undefined>;
+  /** The agent's `provider` option. */
+  readonly provider: string | undefined;
+  /** The client's `baseURL`. */
+  readonly baseURL: string | undefined;
+}
 
 /** What a traced call reports about its request. */
 export interface RequestFacts {
@@ -42,8 +82,6 @@ const pricingOn: Record<CallSite, { readonly pricingOn?: string }> = {
   standalone: { pricingOn: "the agent or agent.run" },
 };
 
-const NO_TOKENS: TokenCounts = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
-
 /**
  * Accounts for one request: reserves its worst case up front, then settles
  * and records what it was billed. Each request is closed exactly once:
@@ -63,7 +101,7 @@ export class RequestBilling {
   private constructor(
     private readonly host: ModelCallHost,
     private readonly model: string,
-    private readonly price: ModelPrice | undefined,
+    private readonly price: Rates | undefined,
     private readonly request: RequestFacts | undefined,
   ) {
     this.startedAt = host.now();
@@ -78,17 +116,20 @@ export class RequestBilling {
   static async open(
     host: ModelCallHost,
     model: string,
-    pricing: ReadonlyArray<PriceTable | undefined>,
+    prices: PriceQuery,
     texts: ReadonlyArray<string>,
     messageCount: number,
     maxTokens: number | undefined,
     request: RequestFacts | undefined,
   ): Promise<RequestBilling> {
-    const price = findPrice(model, [defaultPrices, ...pricing]);
+    // Priced as the request is sent: a database price may depend on the date or the time of day.
+    const price = await findRates(model, prices.tables, prices, Date.now());
     if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
-    if (price === undefined) throw new UnknownModelPriceError({ model, ...pricingOn[host.callSite ?? "step"] });
+    if (price === undefined) {
+      throw new UnknownModelPriceError({ model, ...pricingOn[host.callSite ?? "step"], ...(prices.provider === undefined ? {} : { provider: prices.provider }) });
+    }
     const inputTokens = await estimateInputTokens(model, texts, messageCount);
-    const worst = costNanoUsd(price, { inputTokens, cachedInputTokens: 0, outputTokens: maxTokens ?? 0 });
+    const worst = worstCaseNanoUsd(price, inputTokens, maxTokens ?? 0);
     // A call outside any pipeline has no step for the budget's error to name.
     const reservation = reserve(host.budgets, worst, host.callSite === "standalone" ? undefined : host.stepId);
     const billing = new RequestBilling(host, model, price, request);
@@ -97,12 +138,12 @@ export class RequestBilling {
   }
 
   /** Settles to the billed tokens, records them, and returns the request's usage. Throws if a budget was crossed. */
-  settle(tokens: TokenCounts, response?: ResponseFacts): Usage {
+  settle(tokens: TokenCounts, response?: ResponseFacts, toolCalls = 0): Usage {
     const cost = this.price === undefined ? null : costNanoUsd(this.price, tokens);
-    const usage = addUsage(emptyUsage, { ...emptyUsage, ...tokens, costNanoUsd: cost, costUsd: cost === null ? null : nanoToUsd(cost), calls: 1 });
+    const usage = addUsage(emptyUsage, { ...emptyUsage, ...tokens, toolCalls, costNanoUsd: cost, costUsd: cost === null ? null : nanoToUsd(cost), calls: 1 });
     if (!this.close()) return usage;
     // Record before settling: settling may cross a budget, and the error then reports the ledger.
-    this.host.record({ model: this.model, ...tokens, costNanoUsd: cost });
+    this.host.record({ model: this.model, ...tokens, toolCalls, costNanoUsd: cost });
     this.emit(tokens, cost, undefined, undefined, response);
     this.reservation?.settle(cost);
     for (const budget of this.host.budgets) if (budget.breach !== undefined) throw budget.breach;
@@ -118,7 +159,7 @@ export class RequestBilling {
     if (aborted || billingUnknown(error)) return this.abandon(error);
     if (!this.close()) return;
     this.reservation?.settle(0);
-    this.emit(NO_TOKENS, this.price === undefined ? null : 0, error, undefined);
+    this.emit(noTokens, this.price === undefined ? null : 0, error, undefined);
   }
 
   /**
@@ -137,8 +178,8 @@ export class RequestBilling {
     const reservedNanoUsd = this.reservation?.reservedNanoUsd ?? 0;
     this.reservation?.settle(reservedNanoUsd);
     const abandoned = { reservedNanoUsd };
-    this.host.record({ model: this.model, ...NO_TOKENS, costNanoUsd: 0, abandoned });
-    this.emit(NO_TOKENS, null, error, abandoned);
+    this.host.record({ model: this.model, ...noTokens, toolCalls: 0, costNanoUsd: 0, abandoned });
+    this.emit(noTokens, null, error, abandoned);
   }
 
   /** Marks the request closed; false if it already was. */
@@ -171,6 +212,10 @@ export class RequestBilling {
     if (request === undefined || !this.host.traced) return undefined;
     const detail: ModelCallDetail = {
       cachedInputTokens: tokens.cachedInputTokens,
+      cacheWriteInputTokens: tokens.cacheWriteInputTokens,
+      inputAudioTokens: tokens.inputAudioTokens,
+      reasoningTokens: tokens.reasoningTokens,
+      outputAudioTokens: tokens.outputAudioTokens,
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       stream: request.stream,

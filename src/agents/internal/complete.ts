@@ -84,7 +84,8 @@ const sendRequest = async (
     throw toAgentError(agent.model, error);
   }
   const response = host.traced ? responseFacts(completion) : undefined;
-  return { completion, usage: billing.settle(tokensOf(completion.usage), response) };
+  const toolCalls = completion.choices[0]?.message?.tool_calls?.length ?? 0;
+  return { completion, usage: billing.settle(tokensOf(completion.usage), response, toolCalls) };
 };
 
 /**

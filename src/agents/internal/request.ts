@@ -109,6 +109,15 @@ export const clientFor = (agent: Agent<unknown>, pipelineClient: unknown, callSi
   return defaultClient;
 };
 
+/** The `baseURL` of the call's client, which may say whose prices apply; undefined when there is no client yet (the request then fails on its own). */
+const baseURLOf = (agent: Agent<unknown>, host: ModelCallHost): string | undefined => {
+  try {
+    return clientFor(agent, host.client).baseURL;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Per-request options: the step's signal, no SDK retries, and no SDK deadline (the pipeline owns deadlines). */
 export const requestOptions = (signal: AbortSignal) => ({ signal, maxRetries: 0, timeout: 24 * 60 * 60 * 1000 });
 
@@ -130,7 +139,7 @@ export const beginRequest = async (
   return RequestBilling.open(
     host,
     agent.model,
-    [host.pricing, agent.config.pricing],
+    { tables: [host.pricing, agent.config.pricing], provider: agent.config.provider, baseURL: baseURLOf(agent, host) },
     requestTexts(base, messages),
     messages.length,
     maxTokens,

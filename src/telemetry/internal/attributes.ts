@@ -3,7 +3,9 @@
  * OpenTelemetry GenAI semantic conventions as published in
  * open-telemetry/semantic-conventions-genai (status: development): the
  * provider is `gen_ai.provider.name` (not the deprecated `gen_ai.system`),
- * cached input tokens are `gen_ai.usage.cache_read.input_tokens`, content is
+ * cached input tokens are `gen_ai.usage.cache_read.input_tokens`, tokens
+ * written to the cache `gen_ai.usage.cache_creation.input_tokens`, reasoning
+ * tokens `gen_ai.usage.reasoning.output_tokens`, content is
  * `gen_ai.input.messages` / `gen_ai.output.messages` (opt-in). Everything
  * stepgraph adds is under `stepgraph.`.
  */
@@ -22,6 +24,8 @@ export const GenAI = {
   usageInputTokens: "gen_ai.usage.input_tokens",
   usageOutputTokens: "gen_ai.usage.output_tokens",
   usageCacheReadInputTokens: "gen_ai.usage.cache_read.input_tokens",
+  usageCacheCreationInputTokens: "gen_ai.usage.cache_creation.input_tokens",
+  usageReasoningOutputTokens: "gen_ai.usage.reasoning.output_tokens",
   inputMessages: "gen_ai.input.messages",
   outputMessages: "gen_ai.output.messages",
   toolName: "gen_ai.tool.name",
@@ -57,6 +61,9 @@ export const Stepgraph = {
   inputTokens: "stepgraph.usage.input_tokens",
   cachedInputTokens: "stepgraph.usage.cached_input_tokens",
   outputTokens: "stepgraph.usage.output_tokens",
+  /** The conventions name no audio token counts: a chat span's audio input and output tokens (parts of its input and output tokens). */
+  inputAudioTokens: "stepgraph.usage.input_audio_tokens",
+  outputAudioTokens: "stepgraph.usage.output_audio_tokens",
   modelCalls: "stepgraph.usage.model_calls",
   budgetNanoUsd: "stepgraph.budget.limit_nano_usd",
   budgetScope: "stepgraph.budget.scope",

@@ -222,6 +222,11 @@ export class RunTrace implements RunSpan {
       if (call.maxTokens !== undefined) attributes.set(GenAI.requestMaxTokens, call.maxTokens);
       if (call.temperature !== undefined) attributes.set(GenAI.requestTemperature, call.temperature);
       attributes.set(GenAI.requestStream, call.stream);
+      // Only where the server reported them: most responses have none of these.
+      if (call.cacheWriteInputTokens > 0) attributes.set(GenAI.usageCacheCreationInputTokens, call.cacheWriteInputTokens);
+      if (call.reasoningTokens > 0) attributes.set(GenAI.usageReasoningOutputTokens, call.reasoningTokens);
+      if (call.inputAudioTokens > 0) attributes.set(Stepgraph.inputAudioTokens, call.inputAudioTokens);
+      if (call.outputAudioTokens > 0) attributes.set(Stepgraph.outputAudioTokens, call.outputAudioTokens);
       if (call.responseId !== undefined) attributes.set(GenAI.responseId, call.responseId);
       if (call.responseModel !== undefined) attributes.set(GenAI.responseModel, call.responseModel);
       if (call.finishReasons !== undefined && call.finishReasons.length > 0) attributes.set(GenAI.responseFinishReasons, call.finishReasons);

@@ -47,7 +47,16 @@ function prepareAnswer(exchange: Exchange, request: MockChatRequest, spec: MockR
     request,
     meta: { id: `chatcmpl-${exchange.record.id}`, created: Math.floor(Date.now() / 1000), model: request.model },
     message,
-    usage: { inputTokens: input, outputTokens: spec.usage?.outputTokens ?? outputTokens(message), cachedInputTokens: cached },
+    usage: {
+      inputTokens: input,
+      outputTokens: spec.usage?.outputTokens ?? outputTokens(message),
+      cachedInputTokens: cached,
+      cacheWriteInputTokens: spec.usage?.cacheWriteInputTokens ?? 0,
+      inputAudioTokens: spec.usage?.inputAudioTokens ?? 0,
+      reasoningTokens: spec.usage?.reasoningTokens ?? 0,
+      outputAudioTokens: spec.usage?.outputAudioTokens ?? 0,
+      style: spec.usage?.style ?? "openai",
+    },
   };
 }
 
@@ -59,6 +68,10 @@ function bill(exchange: Exchange, deps: ChatDeps, answer: Answer, outputShare = 
     inputTokens: answer.usage.inputTokens,
     outputTokens: partial ? Math.round(answer.usage.outputTokens * outputShare) : answer.usage.outputTokens,
     cachedInputTokens: answer.usage.cachedInputTokens,
+    cacheWriteInputTokens: answer.usage.cacheWriteInputTokens,
+    inputAudioTokens: answer.usage.inputAudioTokens,
+    reasoningTokens: answer.usage.reasoningTokens,
+    outputAudioTokens: answer.usage.outputAudioTokens,
     partial,
   });
 }

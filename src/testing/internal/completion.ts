@@ -14,6 +14,12 @@ export interface Usage {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
+  readonly cacheWriteInputTokens: number;
+  readonly inputAudioTokens: number;
+  readonly reasoningTokens: number;
+  readonly outputAudioTokens: number;
+  /** Where the cache counts go (see `MockUsageSpec.style`). */
+  readonly style: "openai" | "anthropic";
 }
 
 /** Identity shared by all chunks of one completion. */
@@ -44,14 +50,20 @@ export function generated(spec: MockResponseSpec, idPrefix: string): Generated {
 
 /** The OpenAI `usage` object. */
 export function usageJson(usage: Usage): Record<string, unknown> {
+  const anthropic = usage.style === "anthropic";
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
-    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens, audio_tokens: 0 },
+    ...(anthropic ? { cache_creation_input_tokens: usage.cacheWriteInputTokens, cache_read_input_tokens: usage.cachedInputTokens } : {}),
+    prompt_tokens_details: {
+      ...(anthropic ? {} : { cached_tokens: usage.cachedInputTokens }),
+      ...(anthropic || usage.cacheWriteInputTokens === 0 ? {} : { cache_write_tokens: usage.cacheWriteInputTokens }),
+      audio_tokens: usage.inputAudioTokens,
+    },
     completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
+      reasoning_tokens: usage.reasoningTokens,
+      audio_tokens: usage.outputAudioTokens,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     },

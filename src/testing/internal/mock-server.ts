@@ -89,6 +89,10 @@ export class MockServer implements MockOpenAIServer {
       inputTokens,
       outputTokens,
       cachedInputTokens: sum((usage) => usage.cachedInputTokens),
+      cacheWriteInputTokens: sum((usage) => usage.cacheWriteInputTokens),
+      inputAudioTokens: sum((usage) => usage.inputAudioTokens),
+      reasoningTokens: sum((usage) => usage.reasoningTokens),
+      outputAudioTokens: sum((usage) => usage.outputAudioTokens),
       totalTokens: inputTokens + outputTokens,
       responses: this.billed.length,
     };

@@ -79,17 +79,40 @@ export interface MockToolCallSpec {
 }
 
 /**
- * Token counts that override the server's own estimate.
+ * Token counts that override the server's own estimate. The cached,
+ * cache-write and audio input tokens are parts of `inputTokens`, the
+ * reasoning and audio output tokens parts of `outputTokens`, as the APIs
+ * report them.
  *
  * @example
  * ```ts
  * server.script({ content: "hi", usage: { inputTokens: 1000, cachedInputTokens: 768 } });
+ * // A Claude model behind a LiteLLM-style proxy, writing 900 prompt tokens to its cache:
+ * server.script({ content: "hi", usage: { inputTokens: 1000, cacheWriteInputTokens: 900, style: "anthropic" } });
+ * // A reasoning model with audio output:
+ * server.script({ content: "hi", usage: { outputTokens: 300, reasoningTokens: 200, outputAudioTokens: 50 } });
  * ```
  */
 export interface MockUsageSpec {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly cachedInputTokens?: number;
+  /** Prompt tokens written to the prompt cache (default 0). */
+  readonly cacheWriteInputTokens?: number;
+  /** Prompt tokens that were audio (default 0). */
+  readonly inputAudioTokens?: number;
+  /** Completion tokens spent on reasoning (default 0). */
+  readonly reasoningTokens?: number;
+  /** Completion tokens that were audio (default 0). */
+  readonly outputAudioTokens?: number;
+  /**
+   * How the cache counts are reported. `"openai"` (the default):
+   * `prompt_tokens_details.cached_tokens`, and `cache_write_tokens` beside it
+   * when there are cache writes, as OpenRouter reports them. `"anthropic"`:
+   * `cache_read_input_tokens` and `cache_creation_input_tokens` beside
+   * `prompt_tokens`, as LiteLLM reports Anthropic models' cache use.
+   */
+  readonly style?: "openai" | "anthropic";
 }
 
 /**
@@ -231,6 +254,10 @@ export interface BilledUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
+  readonly cacheWriteInputTokens: number;
+  readonly inputAudioTokens: number;
+  readonly reasoningTokens: number;
+  readonly outputAudioTokens: number;
   readonly partial: boolean;
 }
 
@@ -246,6 +273,10 @@ export interface UsageTotals {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
+  readonly cacheWriteInputTokens: number;
+  readonly inputAudioTokens: number;
+  readonly reasoningTokens: number;
+  readonly outputAudioTokens: number;
   readonly totalTokens: number;
   /** Number of billed responses. */
   readonly responses: number;
