@@ -8,7 +8,7 @@ export type { ConfigureOptions, Pipeline, PipelineOptions, StepOptions } from ".
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 export type { DuplicateStepId, Entry, OutputIndex, ResultOutputs, StepIds, StepOutput, StopPayload } from "./builder/types.js";
 export type { DurationInput } from "./graph/duration.js";
-export type { StepConfig } from "./runtime/config.js";
+export type { CallDefaults, ResolvedCallConfig, ResolvedStepConfig, StepConfig } from "./runtime/config.js";
 export type { StepContext } from "./agents/context.js";
 export type { StepContextBase } from "./runtime/context.js";
 export type { RunSettings } from "./runtime/definition.js";

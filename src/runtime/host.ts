@@ -7,6 +7,7 @@
  */
 import type OpenAI from "openai";
 import type { BudgetScope } from "./budget.js";
+import type { ResolvedCallConfig } from "./config.js";
 import type { ModelCallEvent } from "./events.js";
 import type { PriceTable } from "./prices.js";
 import type { ModelCallDetail, ToolCallInfo } from "./telemetry.js";
@@ -22,6 +23,8 @@ export interface ModelCallHost {
   readonly client: OpenAI | undefined;
   /** The run's price overrides (parent run's, pipeline's and run option's, merged), if any. */
   readonly pricing: PriceTable | undefined;
+  /** The step's call defaults (timeout, retries, retryDelay), which a call's own options override. */
+  readonly callDefaults: ResolvedCallConfig;
   /** The budgets this step's calls are charged to (run, step, batch, parent runs). */
   readonly budgets: ReadonlyArray<BudgetScope>;
   /** Waits for the rate limit's next slot before a request is sent; `undefined` when it may be sent at once. */

@@ -7,8 +7,7 @@ import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { toMillis } from "../../graph/duration.js";
-import { DEFAULT_RETRY_DELAY_MS } from "../../runtime/config.js";
+import type { ResolvedCallConfig } from "../../runtime/config.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { withRetries } from "../../runtime/retry.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
@@ -18,7 +17,7 @@ import { tokensOf } from "./billing.js";
 import { isChatCompletion, notACompletion, toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
-import { checkCallOptions } from "./call-options.js";
+import { callSetupOf } from "./call-options.js";
 
 const DEFAULT_MAX_TURNS = 8;
 
@@ -115,24 +114,25 @@ const linkSignals = (first: AbortSignal, second: AbortSignal): { readonly signal
 };
 
 /**
- * Runs `attempt` under the call's timeout and retries. `mayRetry`, asked just
- * before a retry would be scheduled, can refuse it (a stream whose text the
- * reader has already seen).
+ * Runs `attempt` under the call's timeout and retries (`policy`: the call's
+ * options over the step's call defaults). `attempt` is given its signal and
+ * its number, from 1. `mayRetry`, asked just before a retry would be
+ * scheduled, can refuse it (a stream whose text the reader has already seen).
  */
 export const withCallPolicy = <A>(
   agent: Agent<unknown>,
   host: ModelCallHost,
-  options: CallOptions,
-  attempt: (signal: AbortSignal) => Promise<A>,
+  policy: ResolvedCallConfig,
+  attempt: (signal: AbortSignal, number: number) => Promise<A>,
   mayRetry?: () => boolean,
 ): Promise<A> => {
-  const timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, `Call to "${agent.model}" timeout`);
+  const { timeoutMs, retries, retryDelayMs } = policy;
   let attempts = 0;
   let once: Effect.Effect<A, unknown> = Effect.tryPromise({
     try: (signal) => {
-      attempts++;
+      const number = ++attempts;
       const link = linkSignals(signal, host.signal);
-      return attempt(link.signal).finally(link.unlink);
+      return attempt(link.signal, number).finally(link.unlink);
     },
     catch: (error) => error,
   });
@@ -151,10 +151,8 @@ export const withCallPolicy = <A>(
         ),
     });
   }
-  const retries = options.retries ?? 0;
-  const retryDelayMs = options.retryDelay === undefined ? DEFAULT_RETRY_DELAY_MS : toMillis(options.retryDelay, `Call to "${agent.model}" retryDelay`);
-  const policy = withRetries(once, { retries, retryDelayMs, attempts: () => attempts, allow: mayRetry && (() => mayRetry()) });
-  return Effect.runPromiseExit(policy, { signal: host.signal }).then((exit) => {
+  const retried = withRetries(once, { retries, retryDelayMs, attempts: () => attempts, allow: mayRetry && (() => mayRetry()) });
+  return Effect.runPromiseExit(retried, { signal: host.signal }).then((exit) => {
     if (Exit.isSuccess(exit)) return exit.value;
     // Interrupted by the step's signal: its reason says why (a crossed budget's error, say), not "interrupted".
     if (Cause.hasInterruptsOnly(exit.cause) && host.signal.aborted && host.signal.reason !== undefined) throw host.signal.reason;
@@ -169,7 +167,7 @@ export const completeAgent = async <Output>(
   input: AgentInput,
   given?: CallOptions,
 ): Promise<AgentResponse<Output>> => {
-  const options = checkCallOptions(given, host, agent.model);
+  const { options, policy } = callSetupOf(given, host, agent.model);
   const untyped = agent as Agent<unknown>;
   const base = requestBase(untyped, options);
   const messages = initialMessages(untyped, input);
@@ -177,7 +175,7 @@ export const completeAgent = async <Output>(
   const toolCalls: ToolCallRecord[] = [];
   let usage = emptyUsage;
   for (let turn = 1; turn <= maxTurns; turn++) {
-    const reply = await withCallPolicy(untyped, host, options, async (signal) => {
+    const reply = await withCallPolicy(untyped, host, policy, async (signal) => {
       const sent = await sendRequest(untyped, host, base, messages, signal);
       usage = addUsage(usage, sent.usage);
       const message = sent.completion.choices[0]?.message;

@@ -10,7 +10,7 @@ import type { Agent, AgentInput, AgentResponse, AgentStream, CallOptions } from 
 import { AgentConfigError } from "../errors.js";
 import { tokensOf } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
-import { checkCallOptions } from "./call-options.js";
+import { callSetupOf } from "./call-options.js";
 import { toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 
@@ -125,7 +125,7 @@ export const streamAgent = <Output>(
   const untyped = agent as Agent<unknown>;
   const queue = new DeltaQueue();
   const response = (async (): Promise<AgentResponse<Output>> => {
-    const options = checkCallOptions(given, host, agent.model);
+    const { options, policy } = callSetupOf(given, host, agent.model);
     if (agent.config.tools !== undefined && Object.keys(agent.config.tools).length > 0) {
       throw new AgentConfigError({ problem: `Agent "${agent.model}" has tools; use ctx.run for tool calls, ctx.stream for plain replies.` });
     }
@@ -135,7 +135,7 @@ export const streamAgent = <Output>(
     const reply = await withCallPolicy(
       untyped,
       host,
-      options,
+      policy,
       async (signal) => {
         const sent = await streamRequest(untyped, host, base, messages, signal, queue);
         usage = addUsage(usage, sent.usage);
