@@ -55,8 +55,10 @@ export type { RateLimiterOptions } from "./runtime/rate-limit.js";
 export type { BudgetScopeOptions } from "./runtime/budget.js";
 export { CostBudgetExceededError } from "./runtime/errors.js";
 export { StepgraphError } from "./runtime/stepgraph-error.js";
+export { CallSkippedError } from "./runtime/hooks.js";
+export type { CallHookContext, CallHooks, CallHooksOption, CallOutcome, CallRequest } from "./runtime/hooks.js";
 export type { BudgetScopeKind } from "./runtime/errors.js";
-export type { ModelCallEvent } from "./runtime/events.js";
+export type { CallHookEvent, ModelCallEvent } from "./runtime/events.js";
 export { agent } from "./agents/agent.js";
 export type {
   Agent,

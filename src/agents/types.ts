@@ -6,6 +6,7 @@ import type OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { z } from "zod";
 import type { DurationInput } from "../graph/duration.js";
+import type { CallHooksOption } from "../runtime/hooks.js";
 import type { PriceTable } from "../runtime/prices.js";
 import type { Usage } from "../runtime/usage.js";
 import type { ToolSet } from "./tool.js";
@@ -32,6 +33,8 @@ export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefi
   readonly client?: OpenAI | undefined;
   /** Prices that override or extend the built-in table. */
   readonly pricing?: PriceTable | undefined;
+  /** Hooks around each of this agent's model requests; they run after the run's and the pipeline's (see `CallHooks`). */
+  readonly hooks?: CallHooksOption | undefined;
 }
 
 /** Per-call overrides: the most specific configuration layer. */

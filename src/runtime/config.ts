@@ -2,6 +2,7 @@
  * Step configuration and how its layers resolve: the most specific layer wins.
  */
 import { givenValue, toMillis, type DurationInput } from "../graph/duration.js";
+import { checkHooks } from "./hooks.js";
 
 /**
  * Defaults for the model calls of a step (`ctx.run`, `ctx.stream`, `asStep`):
@@ -170,7 +171,11 @@ export const callConfigOf = (
 });
 
 /** Checks the values of run settings a pipeline or `configure` records (`maxConcurrency`, `failFast`, `costBudget`); throws a TypeError naming the bad one. */
-export const checkSettings = (settings: { readonly maxConcurrency?: unknown; readonly failFast?: unknown; readonly costBudget?: unknown }, what: string): void => {
+export const checkSettings = (
+  settings: { readonly maxConcurrency?: unknown; readonly failFast?: unknown; readonly costBudget?: unknown; readonly hooks?: unknown },
+  what: string,
+): void => {
+  checkHooks(settings.hooks, what);
   wholeNumber(settings.maxConcurrency as number | undefined, 1, `${what}: maxConcurrency`);
   if (settings.failFast !== undefined && typeof settings.failFast !== "boolean") {
     throw new TypeError(`${what}: failFast must be true or false, got ${givenValue(settings.failFast)}.`);

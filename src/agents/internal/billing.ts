@@ -51,6 +51,10 @@ export class RequestBilling {
   private readonly startedAt: number;
   private readonly started = performance.now();
   private closed = false;
+  /** Whether the request has gone out: until then (while its `beforeCall` hooks run) closing it early releases its reservation. */
+  private sent = false;
+  /** The prompt's input tokens as estimated for the reservation (or for the hooks), when they were. */
+  estimatedInputTokens: number | undefined;
   private readonly untrack: () => void;
 
   private constructor(
@@ -60,13 +64,16 @@ export class RequestBilling {
     private readonly request: RequestFacts | undefined,
   ) {
     this.startedAt = host.now();
-    this.untrack = host.track(() => this.abandon(host.signal.aborted ? host.signal.reason : new Error("the run ended before the response arrived")));
+    this.untrack = host.track(() =>
+      this.sent ? this.abandon(host.signal.aborted ? host.signal.reason : new Error("the run ended before the response arrived")) : this.skip(),
+    );
   }
 
   /**
    * Starts accounting for a request. With budgets in force, reserves the
    * prompt's token estimate plus `maxTokens` at the model's prices, or throws
-   * before anything is sent.
+   * before anything is sent. `estimate` asks for the prompt's token estimate
+   * without a budget (for the call's hooks).
    */
   static async open(
     host: ModelCallHost,
@@ -76,16 +83,42 @@ export class RequestBilling {
     messageCount: number,
     maxTokens: number | undefined,
     request: RequestFacts | undefined,
+    estimate = false,
   ): Promise<RequestBilling> {
     const price = findPrice(model, [defaultPrices, ...pricing]);
-    if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
+    if (host.budgets.length === 0) {
+      const billing = new RequestBilling(host, model, price, request);
+      if (estimate) billing.estimatedInputTokens = await estimateInputTokens(model, texts, messageCount);
+      return billing;
+    }
     if (price === undefined) throw new UnknownModelPriceError({ model });
     const inputTokens = await estimateInputTokens(model, texts, messageCount);
     const worst = costNanoUsd(price, { inputTokens, cachedInputTokens: 0, outputTokens: maxTokens ?? 0 });
     const reservation = reserve(host.budgets, worst, host.stepId);
     const billing = new RequestBilling(host, model, price, request);
     billing.reservation = reservation;
+    billing.estimatedInputTokens = inputTokens;
     return billing;
+  }
+
+  /** What the request reserved in its budgets, in nano-USD; `undefined` with no budget in force. */
+  get reservedNanoUsd(): number | undefined {
+    return this.reservation?.reservedNanoUsd;
+  }
+
+  /** The request is about to be sent: from now on, closing it early abandons it. */
+  markSent(): void {
+    this.sent = true;
+  }
+
+  /**
+   * Closes a request that was never sent (a `beforeCall` hook skipped it,
+   * or the run ended while its hooks ran): its reservation is released, and
+   * nothing is recorded or emitted, since there was no request.
+   */
+  skip(): void {
+    if (!this.close()) return;
+    this.reservation?.settle(0);
   }
 
   /** Settles to the billed tokens, records them, and returns the request's usage. Throws if a budget was crossed. */

@@ -17,6 +17,8 @@ import { tokensOf } from "./billing.js";
 import { isChatCompletion, notACompletion, toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
+import { afterCall, beforeCall, callHooksOf, callRequestOf, type RequestPlace } from "./hooks.js";
+import type { CallHooks } from "../../runtime/hooks.js";
 import { callSetupOf } from "./call-options.js";
 
 const DEFAULT_MAX_TURNS = 8;
@@ -58,10 +60,11 @@ const responseFacts = (completion: ChatCompletion) => {
 };
 
 /**
- * Sends one request and accounts for it. Usage of a billed response is
- * recorded even if its output is then rejected; a reply that is not a chat
- * completion is a retryable {@link AgentRequestError} and, its usage never
- * known, an abandoned request.
+ * Sends one request and accounts for it, with the call's hooks around it
+ * (after pacing and reservation, before sending; after accounting). Usage
+ * of a billed response is recorded even if its output is then rejected; a
+ * reply that is not a chat completion is a retryable
+ * {@link AgentRequestError} and, its usage never known, an abandoned request.
  */
 const sendRequest = async (
   agent: Agent<unknown>,
@@ -69,21 +72,39 @@ const sendRequest = async (
   base: RequestBase,
   messages: ChatCompletionMessageParam[],
   signal: AbortSignal,
+  hooks: ReadonlyArray<CallHooks>,
+  place: RequestPlace,
 ): Promise<{ completion: ChatCompletion; usage: Usage }> => {
-  const billing = await beginRequest(agent, host, base, messages, false);
+  const hooked = hooks.length > 0;
+  const billing = await beginRequest(agent, host, base, messages, false, hooked);
+  const request = hooked ? callRequestOf(agent, host, billing, messages, base.max_completion_tokens ?? undefined, false, place) : undefined;
+  if (request !== undefined) await beforeCall(hooks, host, request, signal, billing);
+  billing.markSent();
+  const sentAt = performance.now();
   let completion: ChatCompletion;
+  let usage: Usage;
   try {
-    const { data, response } = await clientFor(agent, host.client)
-      .chat.completions.create({ ...base, messages }, requestOptions(signal))
-      .withResponse();
-    if (!isChatCompletion(data)) throw notACompletion(agent.model, response.status, response.headers.get("content-type"), data);
-    completion = data;
+    try {
+      const { data, response } = await clientFor(agent, host.client)
+        .chat.completions.create({ ...base, messages }, requestOptions(signal))
+        .withResponse();
+      if (!isChatCompletion(data)) throw notACompletion(agent.model, response.status, response.headers.get("content-type"), data);
+      completion = data;
+    } catch (error) {
+      billing.fail(error, signal.aborted);
+      throw toAgentError(agent.model, error);
+    }
+    const response = host.traced ? responseFacts(completion) : undefined;
+    usage = billing.settle(tokensOf(completion.usage), response);
   } catch (error) {
-    billing.fail(error, signal.aborted);
-    throw toAgentError(agent.model, error);
+    if (request !== undefined) await afterCall(hooks, host, { ok: false, request, error, durationMs: performance.now() - sentAt }, signal);
+    throw error;
   }
-  const response = host.traced ? responseFacts(completion) : undefined;
-  return { completion, usage: billing.settle(tokensOf(completion.usage), response) };
+  if (request !== undefined) {
+    const text = completion.choices[0]?.message?.content ?? "";
+    await afterCall(hooks, host, { ok: true, request, usage, text, durationMs: performance.now() - sentAt }, signal);
+  }
+  return { completion, usage };
 };
 
 /**
@@ -173,10 +194,11 @@ export const completeAgent = async <Output>(
   const messages = initialMessages(untyped, input);
   const maxTurns = agent.config.maxTurns ?? DEFAULT_MAX_TURNS;
   const toolCalls: ToolCallRecord[] = [];
+  const hooks = callHooksOf(untyped, host);
   let usage = emptyUsage;
   for (let turn = 1; turn <= maxTurns; turn++) {
-    const reply = await withCallPolicy(untyped, host, policy, async (signal) => {
-      const sent = await sendRequest(untyped, host, base, messages, signal);
+    const reply = await withCallPolicy(untyped, host, policy, async (signal, callAttempt) => {
+      const sent = await sendRequest(untyped, host, base, messages, signal, hooks, { turn, callAttempt });
       usage = addUsage(usage, sent.usage);
       const message = sent.completion.choices[0]?.message;
       if (message?.tool_calls !== undefined && message.tool_calls.length > 0) return { message, output: undefined };

@@ -160,6 +160,12 @@ export class AttemptContext implements RuntimeStepContext {
       signal,
       client: env.client,
       pricing: env.pricing,
+      get runId() {
+        return runIdOf(scope);
+      },
+      attempt,
+      hooks: env.hooks,
+      hook: (event) => state.record.emit({ type: "hook", stepId: step.id, at: state.now(), ...event }, span === undefined ? undefined : { attempt }),
       callDefaults: step.config.call,
       budgets: this.budgets(),
       pace: limiter === undefined ? noPacing : () => limiter.take(signal),
