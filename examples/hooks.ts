@@ -62,7 +62,7 @@ export const main = async (): Promise<void> => {
     const client = new OpenAI({ baseURL: server.url, apiKey: "test", maxRetries: 0 });
     const lines: string[] = [];
     const breaker = circuitBreaker(2, 60_000);
-    const hooks = [breaker, auditLog(lines)];
+    const hooks = [breaker, auditLog(lines)]; // the breaker first: a request it skips reaches no later hook
 
     // One 500: the call's default retries take it, and both hooks see the failed attempt.
     server.failNext(1, { type: "status", status: 500 });
