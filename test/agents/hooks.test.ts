@@ -277,8 +277,8 @@ describe("dispatch hooks", () => {
     const [before, call, after] = result.trace.filter((event) => event.type === "hook" || event.type === "call") as [CallHookEvent, { startedAt: number }, CallHookEvent];
     expect(before.durationMs).toBeGreaterThanOrEqual(35);
     expect(after.durationMs).toBeGreaterThanOrEqual(15);
-    // The call's own time starts when it was reserved, so it includes its beforeCall hooks.
-    expect(call.startedAt).toBeLessThanOrEqual(before.startedAt);
+    // The call's own time starts when it is sent: after its beforeCall hooks, before its afterCall hooks.
+    expect(call.startedAt).toBeGreaterThanOrEqual(before.startedAt + before.durationMs);
     expect(after.startedAt).toBeGreaterThanOrEqual(before.startedAt + before.durationMs);
   });
 

@@ -48,8 +48,9 @@ const NO_TOKENS: TokenCounts = { inputTokens: 0, cachedInputTokens: 0, outputTok
  */
 export class RequestBilling {
   private reservation: Reservation | undefined;
-  private readonly startedAt: number;
-  private readonly started = performance.now();
+  /** When the request was sent (reset by {@link markSent}, so a call's time leaves out its `beforeCall` hooks). */
+  private startedAt: number;
+  private started = performance.now();
   private closed = false;
   /** Whether the request has gone out: until then (while its `beforeCall` hooks run) closing it early releases its reservation. */
   private sent = false;
@@ -109,6 +110,8 @@ export class RequestBilling {
   /** The request is about to be sent: from now on, closing it early abandons it. */
   markSent(): void {
     this.sent = true;
+    this.startedAt = this.host.now();
+    this.started = performance.now();
   }
 
   /**
