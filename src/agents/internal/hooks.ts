@@ -60,7 +60,7 @@ export const beforeCall = async (
   const startedAt = host.now();
   const context = { signal };
   try {
-    for (const hooks_ of hooks) if (hooks_.beforeCall !== undefined) await hooks_.beforeCall(request, context);
+    for (const set of hooks) if (set.beforeCall !== undefined) await set.beforeCall(request, context);
   } catch (error) {
     billing.skip();
     const skipped = error instanceof CallSkippedError;
@@ -79,10 +79,10 @@ export const afterCall = async (hooks: ReadonlyArray<CallHooks>, host: ModelCall
   const startedAt = host.now();
   const context = { signal };
   let failure: { readonly error: unknown } | undefined;
-  for (const hooks_ of hooks) {
-    if (hooks_.afterCall === undefined) continue;
+  for (const set of hooks) {
+    if (set.afterCall === undefined) continue;
     try {
-      await hooks_.afterCall(outcome, context);
+      await set.afterCall(outcome, context);
     } catch (error) {
       failure ??= { error };
     }
