@@ -8,7 +8,7 @@ export type { ConfigureOptions, Pipeline, PipelineOptions, StepOptions } from ".
 export type { StandardSchemaV1 } from "./schema/standard-schema.js";
 export type { DuplicateStepId, Entry, OutputIndex, ResultOutputs, StepIds, StepOutput, StopPayload } from "./builder/types.js";
 export type { DurationInput } from "./graph/duration.js";
-export type { StepConfig } from "./runtime/config.js";
+export type { CallDefaults, ResolvedCallConfig, ResolvedStepConfig, StepConfig } from "./runtime/config.js";
 export type { StepContext } from "./agents/context.js";
 export type { StepContextBase } from "./runtime/context.js";
 export type { RunSettings } from "./runtime/definition.js";
@@ -55,8 +55,10 @@ export type { RateLimiterOptions } from "./runtime/rate-limit.js";
 export type { BudgetScopeOptions } from "./runtime/budget.js";
 export { CostBudgetExceededError } from "./runtime/errors.js";
 export { StepgraphError } from "./runtime/stepgraph-error.js";
+export { CallSkippedError } from "./runtime/hooks.js";
+export type { CallHookContext, CallHooks, CallHooksOption, CallOutcome, CallRequest } from "./runtime/hooks.js";
 export type { BudgetScopeKind } from "./runtime/errors.js";
-export type { ModelCallEvent } from "./runtime/events.js";
+export type { CallHookEvent, ModelCallEvent } from "./runtime/events.js";
 export { agent } from "./agents/agent.js";
 export type {
   Agent,

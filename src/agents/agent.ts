@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { stepFacts, type StepFacts } from "../graph/facts.js";
+import { checkHooks } from "../runtime/hooks.js";
 import { modelCalls, type ModelCaller, type ModelCallHost } from "../runtime/host.js";
 import { AgentConfigError } from "./errors.js";
 import { completeAgent } from "./internal/complete.js";
@@ -79,6 +80,11 @@ export function agent<OutputSchema extends z.ZodType | undefined = undefined, To
     throw new AgentConfigError({ problem: `Agent "${model}": provider must be a provider id of @pydantic/genai-prices, such as "groq".` });
   }
   if (config.output !== undefined) requireZod4(config.output, `Agent "${model}": output`);
+  try {
+    checkHooks(config.hooks, `Agent "${model}"`);
+  } catch (error) {
+    throw new AgentConfigError({ problem: (error as Error).message });
+  }
   if (config.tools !== undefined) {
     for (const [name, definition] of Object.entries(config.tools)) {
       requireZod4((definition as { parameters?: unknown } | undefined)?.parameters, `Agent "${model}": the parameters of tool "${name}"`);

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { DurationInput } from "../graph/duration.js";
 import type { BudgetScope } from "../runtime/budget.js";
 import type { ModelCallEvent } from "../runtime/events.js";
+import type { CallHooksOption } from "../runtime/hooks.js";
 import type { PriceTable } from "../runtime/prices.js";
 import type { RateLimiter } from "../runtime/rate-limit.js";
 import type { Usage } from "../runtime/usage.js";
@@ -45,6 +46,8 @@ export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefi
    * model id does (`claude-*`, `deepseek-*`, `mistral-*`, `gemini-*`, `gpt-*`).
    */
   readonly provider?: string | undefined;
+  /** Hooks around each of this agent's model requests; they run after the run's and the pipeline's (see `CallHooks`). */
+  readonly hooks?: CallHooksOption | undefined;
 }
 
 /** Per-call overrides: the most specific configuration layer. */
@@ -221,6 +224,8 @@ export interface AgentRunOptions<Services = {}> extends CallOptions {
   readonly runId?: string | undefined;
   /** Receives each model request's event as it ends, with its tokens and cost. */
   readonly onEvent?: ((event: AgentCallEvent) => void) | undefined;
+  /** Hooks around each of the call's model requests, before the agent's own (see `CallHooks`); `stepId` is `""` in what they see. */
+  readonly hooks?: CallHooksOption | undefined;
 }
 
 /**

@@ -3,8 +3,10 @@
  * `run` and `stream` (model calls) to it as `StepContext`, so that the
  * runtime needs to know nothing of agents.
  */
+import type { ResolvedStepConfig } from "./config.js";
 import type { DepId, OptionalDepId } from "./dep-id.js";
 import type { StopRequest } from "./stop.js";
+import type { Usage } from "./usage.js";
 
 /**
  * The runtime's part of a step attempt's context: input, dependencies,
@@ -47,6 +49,33 @@ export interface StepContextBase<Input, Outputs, Deps extends string, Services, 
    * deduplicate requests by key (an `Idempotency-Key` header).
    */
   readonly idempotencyKey: string;
+  /**
+   * What this step's model calls have used so far in this run, over all its
+   * attempts (a retry sees what the failed attempts spent), as
+   * `result.usage.byStep[stepId]` will report it: every billed or abandoned
+   * request, and a sub-pipeline's or router's usage once its run has ended.
+   * Each read is a snapshot; it does not change under you.
+   *
+   * @example
+   * ```ts
+   * .step("draft", { retries: 2 }, async (ctx) => {
+   *   if ((ctx.usage.costUsd ?? 0) > 0.01) return "over a cent already";
+   *   return (await ctx.run(writer, "Draft it")).output;
+   * })
+   * ```
+   */
+  readonly usage: Usage;
+  /**
+   * The step's config as resolved from every layer (pipeline `defaults`,
+   * `configure`, the step's options, run options), durations in
+   * milliseconds, `call` the defaults of its model calls. Frozen.
+   *
+   * @example
+   * ```ts
+   * .step("fetch", { timeout: "5 seconds" }, (ctx) => fetch(url, { signal: AbortSignal.timeout(ctx.config.timeoutMs ?? 60_000) }))
+   * ```
+   */
+  readonly config: ResolvedStepConfig;
   /**
    * Ends the run early: return this from the step. Its dependents do not run,
    * steps already running finish, and the run resolves with

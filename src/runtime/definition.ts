@@ -7,6 +7,7 @@ import type { PriceTable } from "./prices.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import type { NodeKind } from "../graph/graph.js";
 import type { StepConfig } from "./config.js";
+import type { CallHooksOption } from "./hooks.js";
 import type { Telemetry } from "./telemetry.js";
 
 /** The context a step function receives at run time, before the builder's types narrow it. */
@@ -53,6 +54,14 @@ export interface RunSettings {
    * its parent's trace.
    */
   readonly telemetry?: Telemetry | undefined;
+  /**
+   * Hooks run before and after every model request of the run's steps (see
+   * `CallHooks`). Every level applies, outermost first: a parent run's (a
+   * sub-pipeline's or route's requests are its parent's too), the run
+   * option's, the pipeline's (`configure`'s replace `pipeline(name, …)`'s),
+   * then the agent's own.
+   */
+  readonly hooks?: CallHooksOption | undefined;
 }
 
 /** Everything the builder recorded about a pipeline. */

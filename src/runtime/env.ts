@@ -19,6 +19,7 @@ import type { StepJournal } from "./journal.js";
 import type { RunRecord } from "./record.js";
 import type { RunOptions } from "./options.js";
 import type { PriceTable } from "./prices.js";
+import { checkHooks, concatHooks, hookList, type CallHooks } from "./hooks.js";
 import { limiterOf, type RateLimiter } from "./rate-limit.js";
 import type { Telemetry } from "./telemetry.js";
 
@@ -42,6 +43,8 @@ export interface RunEnv {
   readonly limiter: RateLimiter | undefined;
   readonly client: OpenAI | undefined;
   readonly pricing: PriceTable | undefined;
+  /** The hooks of every model request of the run, outermost first (see {@link envOf}). */
+  readonly hooks: ReadonlyArray<CallHooks>;
   /** Where the run's events go besides its trace. */
   readonly onEvent: ((event: PipelineEvent) => void) | undefined;
   readonly parent: ParentLink | undefined;
@@ -67,6 +70,7 @@ export interface ResolvedRun {
 }
 
 const NO_BUDGETS: ReadonlyArray<BudgetScope> = [];
+const NO_HOOKS: ReadonlyArray<CallHooks> = [];
 
 const mergePrices = (outer: PriceTable | undefined, middle: PriceTable | undefined, inner: PriceTable | undefined): PriceTable | undefined =>
   outer === undefined && middle === undefined && inner === undefined ? undefined : { ...outer, ...middle, ...inner };
@@ -85,6 +89,9 @@ const mergePrices = (outer: PriceTable | undefined, middle: PriceTable | undefin
  *   `budgets` option, then every inherited one: a call is charged to all.
  * - deadline: the nearer of the inherited deadline and `timeout` from now.
  * - `maxConcurrency`, `failFast`: the option, else the setting (not inherited).
+ * - `hooks`: all apply, outermost first: the inherited ones (a parent
+ *   run's, so they see a nested run's requests too), the option's, the
+ *   setting's (an agent's own run after them, in agents/internal/hooks.ts).
  * - `telemetry`: for a nested run in a traced parent, the parent's (`nest`
  *   passes the span of the step that runs it), since a nested run's spans
  *   belong in its parent's trace; else the option, else the setting, else
@@ -98,6 +105,7 @@ export const envOf = (
   inherited: RunEnv | undefined,
   budgetKind: BudgetScopeKind = "run",
 ): ResolvedRun => {
+  checkHooks(options.hooks, "run options");
   const limiter = limiterOf(options.rateLimit) ?? inherited?.limiter;
   const costBudget = options.costBudget ?? settings.costBudget;
   const own = costBudget === undefined ? undefined : new BudgetScope({ limitUsd: costBudget, scope: budgetKind });
@@ -116,6 +124,7 @@ export const envOf = (
       limiter,
       client: options.client ?? settings.client ?? inherited?.client,
       pricing: mergePrices(inherited?.pricing, settings.pricing, options.pricing),
+      hooks: concatHooks(inherited?.hooks ?? NO_HOOKS, hookList(options.hooks), hookList(settings.hooks)),
       onEvent: options.onEvent ?? inherited?.onEvent,
       parent: inherited?.parent,
       journal: inherited?.journal,
@@ -141,6 +150,7 @@ export const emptyEnv: RunEnv = {
   limiter: undefined,
   client: undefined,
   pricing: undefined,
+  hooks: NO_HOOKS,
   onEvent: undefined,
   parent: undefined,
   journal: undefined,

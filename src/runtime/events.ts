@@ -73,6 +73,24 @@ export interface ModelCallEvent extends EventBase {
   readonly abandoned?: { readonly reservedNanoUsd: number };
 }
 
+/**
+ * A call's hooks ran around one model request (runtime/hooks.ts): the
+ * `beforeCall` hooks (after pacing and reservation, before sending) or the
+ * `afterCall` hooks (after the reply was accounted).
+ */
+export interface CallHookEvent extends EventBase {
+  readonly type: "hook";
+  readonly hook: "beforeCall" | "afterCall";
+  readonly model: string;
+  /** When the hooks started, in milliseconds since the run started. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** What a hook threw: the call failed with it, and is not retried. */
+  readonly error?: unknown;
+  /** Set when a `beforeCall` hook threw a `CallSkippedError`: the request was not sent. */
+  readonly skipped?: true;
+}
+
 /** Any event of a run. */
 /**
  * A durable run's journal speaking about a step: `replayed` when the step's
@@ -95,4 +113,5 @@ export type PipelineEvent =
   | StepSkipEvent
   | StepStopEvent
   | ModelCallEvent
+  | CallHookEvent
   | StepJournalEvent;

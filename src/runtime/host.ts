@@ -7,7 +7,9 @@
  */
 import type OpenAI from "openai";
 import type { BudgetScope } from "./budget.js";
-import type { ModelCallEvent } from "./events.js";
+import type { ResolvedCallConfig } from "./config.js";
+import type { CallHookEvent, ModelCallEvent } from "./events.js";
+import type { CallHooks } from "./hooks.js";
 import type { PriceTable } from "./prices.js";
 import type { ModelCallDetail, ToolCallInfo } from "./telemetry.js";
 import type { UsageRecord } from "./usage.js";
@@ -26,7 +28,7 @@ export interface ModelCallHost {
   readonly stepId: string;
   /** Where the call is made (default `"step"`). */
   readonly callSite?: CallSite | undefined;
-  /** The run's id (a standalone call's own), for the context tools receive. */
+  /** The run's id (`ctx.runId`; a standalone call's own), for the context tools and hooks receive. */
   readonly runId: string;
   /** The application services of the run, for the context tools receive. */
   readonly services: unknown;
@@ -35,6 +37,14 @@ export interface ModelCallHost {
   readonly client: OpenAI | undefined;
   /** The run's price overrides (parent run's, pipeline's and run option's, merged), if any. */
   readonly pricing: PriceTable | undefined;
+  /** The step's attempt, from 1 (1 for a standalone call). */
+  readonly attempt: number;
+  /** The hooks of the run and its pipeline (and of the runs around it), outermost first; an agent's own come after them. */
+  readonly hooks: ReadonlyArray<CallHooks>;
+  /** Emits a hook event (the time a call's hooks took) to the trace, `onEvent` and the run's span. */
+  hook(event: Omit<CallHookEvent, "stepId" | "at" | "type">): void;
+  /** The step's call defaults (timeout, retries, retryDelay), which a call's own options override. */
+  readonly callDefaults: ResolvedCallConfig;
   /** The budgets this step's calls are charged to (run, step, batch, parent runs). */
   readonly budgets: ReadonlyArray<BudgetScope>;
   /** Waits for the rate limit's next slot before a request is sent; `undefined` when it may be sent at once. */

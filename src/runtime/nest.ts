@@ -25,7 +25,7 @@ export const NESTED_ID_SEPARATOR = "/";
 
 /** A nested run's event as the parent records it: its step id prefixed, its times moved by `offset`. */
 const rebased = (event: PipelineEvent, prefix: string, offset: number): PipelineEvent =>
-  event.type === "call"
+  event.type === "call" || event.type === "hook"
     ? { ...event, stepId: prefix + event.stepId, at: event.at + offset, startedAt: event.startedAt + offset }
     : { ...event, stepId: prefix + event.stepId, at: event.at + offset };
 

@@ -11,7 +11,21 @@ import * as Schedule from "effect/Schedule";
  * `retryable` property (agent and budget errors do); anything else is retried.
  */
 export const isRetryable = (error: unknown): boolean =>
-  !(typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === false);
+  !(typeof error === "object" && error !== null && ((error as { retryable?: unknown }).retryable === false || unretryable.has(error)));
+
+/** Errors that must not be retried although they do not say so themselves: what a call's hooks threw. */
+const unretryable = new WeakSet<object>();
+
+/**
+ * Marks `error` as never retried, by a call's policy or a step's, and
+ * returns it; the error itself is unchanged, so the caller catches what was
+ * thrown. A thrown primitive is wrapped in an Error to be marked.
+ */
+export const refuseRetries = (error: unknown): unknown => {
+  const marked = typeof error === "object" && error !== null ? error : new Error(String(error));
+  unretryable.add(marked);
+  return marked;
+};
 
 /** A delay an error asks for (e.g. an HTTP 429's Retry-After), in milliseconds. */
 export const requestedDelayMs = (error: unknown): number => {

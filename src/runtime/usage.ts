@@ -169,6 +169,11 @@ export class UsageLedger {
     return models === undefined ? {} : Object.fromEntries(models);
   }
 
+  /** One step's usage so far (a sub-pipeline step's includes its finished nested runs'). */
+  step(stepId: string): Usage {
+    return this.steps?.get(stepId) ?? emptyUsage;
+  }
+
   /** Records one model call. */
   record(record: UsageRecord): void {
     const usage = usageOf(record);

@@ -29,6 +29,9 @@ const settingsTelemetry = telemetryOf("settings");
 const optionsTelemetry = telemetryOf("options");
 
 const inheritedEffects: Context.Context<never> = Context.empty();
+const inheritedHooks = { beforeCall: () => undefined };
+const settingsHooks = { afterCall: () => undefined };
+const optionsHooks = [{ beforeCall: () => undefined }, { afterCall: () => undefined }];
 
 /** What a run inherits from a run around it, with every field set. */
 const inherited: RunEnv = {
@@ -39,6 +42,7 @@ const inherited: RunEnv = {
   limiter: inheritedLimiter,
   client: inheritedClient,
   pricing: { a: { input: 1, output: 1 }, b: { input: 1, output: 1 } },
+  hooks: [inheritedHooks],
   onEvent: inheritedOnEvent,
   parent: undefined,
   journal: undefined,
@@ -73,6 +77,19 @@ const table: ReadonlyArray<{
       inherited: { a: { input: 1, output: 1 }, b: { input: 1, output: 1 } },
       all: { a: { input: 1, output: 1 }, b: { input: 2, output: 2 }, c: { input: 3, output: 3 } },
       "settings+options": { b: { input: 2, output: 2 }, c: { input: 3, output: 3 } },
+    },
+  },
+  {
+    field: "hooks (all apply, outermost first: inherited, options, settings)",
+    settings: { hooks: settingsHooks },
+    options: { hooks: optionsHooks },
+    read: (resolved) => resolved.env.hooks,
+    expected: {
+      none: [],
+      inherited: [inheritedHooks],
+      "inherited+settings": [inheritedHooks, settingsHooks],
+      "settings+options": [...optionsHooks, settingsHooks],
+      all: [inheritedHooks, ...optionsHooks, settingsHooks],
     },
   },
   {

@@ -17,6 +17,7 @@ describe("StepgraphError", () => {
         "AgentMaxTurnsError",
         "AgentOutputError",
         "AgentRequestError",
+        "CallSkippedError",
         "CheckpointMismatchError",
         "CostBudgetExceededError",
         "DurableRunFailedError",

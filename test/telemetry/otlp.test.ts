@@ -5,7 +5,7 @@ import { OtlpSerialization, OtlpTracer } from "effect/observability";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { agent, pipeline, StepExecutionError, tool } from "../../src/index.js";
+import { agent, CallSkippedError, pipeline, StepExecutionError, tool } from "../../src/index.js";
 import { otlp } from "../../src/telemetry/index.js";
 import { startMockOpenAI, type MockOpenAIServer } from "../../src/testing/index.js";
 import { documentPipeline } from "../../examples/document.js";
@@ -310,6 +310,36 @@ describe("OTLP tracing of a run (otlp() to an in-process receiver)", () => {
     });
     expect(result.usage.costNanoUsd).not.toBeNull();
     await telemetry.close();
+  });
+
+  it("puts a call's hooks on spans beside its request, with a skipped request's hook failed and no chat span for it", async () => {
+    const telemetry = otlp({ url: receiver.url, flush: true });
+    let skip = false;
+    const hooked = pipeline("hooked", { client, telemetry })
+      .step("write", async (ctx) => (await ctx.run(slowWriter, "Summarise.")).output)
+      .step("skipped", { after: ["write"] }, async (ctx) => {
+        skip = true;
+        return (await ctx.run(slowWriter, "Again.")).output;
+      });
+    const hooks = {
+      beforeCall: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (skip) throw new CallSkippedError({ reason: "enough" });
+      },
+      afterCall: () => undefined,
+    };
+    await expect(hooked.run(undefined, { hooks })).rejects.toBeInstanceOf(StepExecutionError);
+    const write = one(receiver.spans, "step write");
+    const names = childrenOf(receiver.spans, write).map((span) => span.name).sort();
+    expect(names).toEqual(["chat gpt-4o-mini", "hook afterCall", "hook beforeCall"]);
+    const before = one(receiver.spans, "hook beforeCall", write);
+    expect(before.attributes).toMatchObject({ "stepgraph.hook.name": "beforeCall", "gen_ai.request.model": "gpt-4o-mini", "stepgraph.step.id": "write" });
+    expect(before.end - before.start).toBeGreaterThanOrEqual(15);
+    const skipped = one(receiver.spans, "step skipped");
+    const [skippedHook, ...rest] = childrenOf(receiver.spans, skipped);
+    expect(rest).toEqual([]);
+    expect(skippedHook).toMatchObject({ name: "hook beforeCall", attributes: { "stepgraph.hook.skipped": true, "error.type": "CallSkippedError" } });
+    expect(skippedHook!.status.code).toBe(2);
   });
 
   it("exports the GenAI client metrics and stepgraph's run, step and cost metrics with metrics: true, by pipeline", async () => {

@@ -33,8 +33,9 @@ const checks = {
   completeAfter: ({ completions }) => sameSet(completions, ["extract", "classify"]),
   completeOptions: ({ completions }) => {
     const names = completions.map((name) => name.replace(/\?$/, ""));
-    for (const option of ["after", "when", "timeout", "retries"]) expect(names.includes(option), `offers ${option}: ${names.join(", ")}`);
-    for (const member of ["apply", "bind", "call"]) expect(!names.includes(member), `does not offer Function's ${member}`);
+    for (const option of ["after", "when", "timeout", "retries", "call"]) expect(names.includes(option), `offers ${option}: ${names.join(", ")}`);
+    // `call` is an option (the step's call defaults), so Function's other members tell them apart.
+    for (const member of ["apply", "bind", "arguments"]) expect(!names.includes(member), `does not offer Function's ${member}`);
   },
   completeDep: ({ completions }) => sameSet(completions, ["extract", "classify"]),
   depOnWhen: ({ errors }) => {

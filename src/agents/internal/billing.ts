@@ -93,9 +93,14 @@ const pricingOn: Record<CallSite, { readonly pricingOn?: string }> = {
  */
 export class RequestBilling {
   private reservation: Reservation | undefined;
-  private readonly startedAt: number;
-  private readonly started = performance.now();
+  /** When the request was sent (reset by {@link markSent}, so a call's time leaves out its `beforeCall` hooks). */
+  private startedAt: number;
+  private started = performance.now();
   private closed = false;
+  /** Whether the request has gone out: until then (while its `beforeCall` hooks run) closing it early releases its reservation. */
+  private sent = false;
+  /** The prompt's input tokens as estimated for the reservation (or for the hooks), when they were. */
+  estimatedInputTokens: number | undefined;
   private readonly untrack: () => void;
 
   private constructor(
@@ -105,13 +110,16 @@ export class RequestBilling {
     private readonly request: RequestFacts | undefined,
   ) {
     this.startedAt = host.now();
-    this.untrack = host.track(() => this.abandon(host.signal.aborted ? host.signal.reason : new Error("the run ended before the response arrived")));
+    this.untrack = host.track(() =>
+      this.sent ? this.abandon(host.signal.aborted ? host.signal.reason : new Error("the run ended before the response arrived")) : this.skip(),
+    );
   }
 
   /**
    * Starts accounting for a request. With budgets in force, reserves the
    * prompt's token estimate plus `maxTokens` at the model's prices, or throws
-   * before anything is sent.
+   * before anything is sent. `estimate` asks for the prompt's token estimate
+   * without a budget (for the call's hooks).
    */
   static async open(
     host: ModelCallHost,
@@ -121,10 +129,15 @@ export class RequestBilling {
     messageCount: number,
     maxTokens: number | undefined,
     request: RequestFacts | undefined,
+    estimate = false,
   ): Promise<RequestBilling> {
     // Priced as the request is sent: a database price may depend on the date or the time of day.
     const price = await findRates(model, prices.tables, prices, Date.now());
-    if (host.budgets.length === 0) return new RequestBilling(host, model, price, request);
+    if (host.budgets.length === 0) {
+      const billing = new RequestBilling(host, model, price, request);
+      if (estimate) billing.estimatedInputTokens = await estimateInputTokens(model, texts, messageCount);
+      return billing;
+    }
     if (price === undefined) {
       throw new UnknownModelPriceError({ model, ...pricingOn[host.callSite ?? "step"], ...(prices.provider === undefined ? {} : { provider: prices.provider }) });
     }
@@ -134,7 +147,30 @@ export class RequestBilling {
     const reservation = reserve(host.budgets, worst, host.callSite === "standalone" ? undefined : host.stepId);
     const billing = new RequestBilling(host, model, price, request);
     billing.reservation = reservation;
+    billing.estimatedInputTokens = inputTokens;
     return billing;
+  }
+
+  /** What the request reserved in its budgets, in nano-USD; `undefined` with no budget in force. */
+  get reservedNanoUsd(): number | undefined {
+    return this.reservation?.reservedNanoUsd;
+  }
+
+  /** The request is about to be sent: from now on, closing it early abandons it. */
+  markSent(): void {
+    this.sent = true;
+    this.startedAt = this.host.now();
+    this.started = performance.now();
+  }
+
+  /**
+   * Closes a request that was never sent (a `beforeCall` hook skipped it,
+   * or the run ended while its hooks ran): its reservation is released, and
+   * nothing is recorded or emitted, since there was no request.
+   */
+  skip(): void {
+    if (!this.close()) return;
+    this.reservation?.settle(0);
   }
 
   /** Settles to the billed tokens, records them, and returns the request's usage. Throws if a budget was crossed. */

@@ -7,8 +7,7 @@ import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { toMillis } from "../../graph/duration.js";
-import { DEFAULT_RETRY_DELAY_MS } from "../../runtime/config.js";
+import type { ResolvedCallConfig } from "../../runtime/config.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { withRetries } from "../../runtime/retry.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
@@ -18,7 +17,9 @@ import { tokensOf } from "./billing.js";
 import { isChatCompletion, notACompletion, toAgentError } from "./errors.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
-import { checkCallOptions } from "./call-options.js";
+import { afterCall, beforeCall, callHooksOf, callRequestOf, type RequestPlace } from "./hooks.js";
+import type { CallHooks } from "../../runtime/hooks.js";
+import { callSetupOf } from "./call-options.js";
 
 const DEFAULT_MAX_TURNS = 8;
 
@@ -59,10 +60,11 @@ const responseFacts = (completion: ChatCompletion) => {
 };
 
 /**
- * Sends one request and accounts for it. Usage of a billed response is
- * recorded even if its output is then rejected; a reply that is not a chat
- * completion is a retryable {@link AgentRequestError} and, its usage never
- * known, an abandoned request.
+ * Sends one request and accounts for it, with the call's hooks around it
+ * (after pacing and reservation, before sending; after accounting). Usage
+ * of a billed response is recorded even if its output is then rejected; a
+ * reply that is not a chat completion is a retryable
+ * {@link AgentRequestError} and, its usage never known, an abandoned request.
  */
 const sendRequest = async (
   agent: Agent<unknown>,
@@ -70,22 +72,40 @@ const sendRequest = async (
   base: RequestBase,
   messages: ChatCompletionMessageParam[],
   signal: AbortSignal,
+  hooks: ReadonlyArray<CallHooks>,
+  place: RequestPlace,
 ): Promise<{ completion: ChatCompletion; usage: Usage }> => {
-  const billing = await beginRequest(agent, host, base, messages, false);
+  const hooked = hooks.length > 0;
+  const billing = await beginRequest(agent, host, base, messages, false, hooked);
+  const request = hooked ? callRequestOf(agent, host, billing, messages, base.max_completion_tokens ?? undefined, false, place) : undefined;
+  if (request !== undefined) await beforeCall(hooks, host, request, signal, billing);
+  billing.markSent();
+  const sentAt = performance.now();
   let completion: ChatCompletion;
+  let usage: Usage;
   try {
-    const { data, response } = await clientFor(agent, host.client, host.callSite)
-      .chat.completions.create({ ...base, messages }, requestOptions(signal))
-      .withResponse();
-    if (!isChatCompletion(data)) throw notACompletion(agent.model, response.status, response.headers.get("content-type"), data);
-    completion = data;
+    try {
+      const { data, response } = await clientFor(agent, host.client, host.callSite)
+        .chat.completions.create({ ...base, messages }, requestOptions(signal))
+        .withResponse();
+      if (!isChatCompletion(data)) throw notACompletion(agent.model, response.status, response.headers.get("content-type"), data);
+      completion = data;
+    } catch (error) {
+      billing.fail(error, signal.aborted);
+      throw toAgentError(agent.model, error);
+    }
+    const response = host.traced ? responseFacts(completion) : undefined;
+    const toolCalls = completion.choices[0]?.message?.tool_calls?.length ?? 0;
+    usage = billing.settle(tokensOf(completion.usage), response, toolCalls);
   } catch (error) {
-    billing.fail(error, signal.aborted);
-    throw toAgentError(agent.model, error);
+    if (request !== undefined) await afterCall(hooks, host, { ok: false, request, error, durationMs: performance.now() - sentAt }, signal);
+    throw error;
   }
-  const response = host.traced ? responseFacts(completion) : undefined;
-  const toolCalls = completion.choices[0]?.message?.tool_calls?.length ?? 0;
-  return { completion, usage: billing.settle(tokensOf(completion.usage), response, toolCalls) };
+  if (request !== undefined) {
+    const text = completion.choices[0]?.message?.content ?? "";
+    await afterCall(hooks, host, { ok: true, request, usage, text, durationMs: performance.now() - sentAt }, signal);
+  }
+  return { completion, usage };
 };
 
 /**
@@ -116,24 +136,25 @@ const linkSignals = (first: AbortSignal, second: AbortSignal): { readonly signal
 };
 
 /**
- * Runs `attempt` under the call's timeout and retries. `mayRetry`, asked just
- * before a retry would be scheduled, can refuse it (a stream whose text the
- * reader has already seen).
+ * Runs `attempt` under the call's timeout and retries (`policy`: the call's
+ * options over the step's call defaults). `attempt` is given its signal and
+ * its number, from 1. `mayRetry`, asked just before a retry would be
+ * scheduled, can refuse it (a stream whose text the reader has already seen).
  */
 export const withCallPolicy = <A>(
   agent: Agent<unknown>,
   host: ModelCallHost,
-  options: CallOptions,
-  attempt: (signal: AbortSignal) => Promise<A>,
+  policy: ResolvedCallConfig,
+  attempt: (signal: AbortSignal, number: number) => Promise<A>,
   mayRetry?: () => boolean,
 ): Promise<A> => {
-  const timeoutMs = options.timeout === undefined ? undefined : toMillis(options.timeout, `Call to "${agent.model}" timeout`);
+  const { timeoutMs, retries, retryDelayMs } = policy;
   let attempts = 0;
   let once: Effect.Effect<A, unknown> = Effect.tryPromise({
     try: (signal) => {
-      attempts++;
+      const number = ++attempts;
       const link = linkSignals(signal, host.signal);
-      return attempt(link.signal).finally(link.unlink);
+      return attempt(link.signal, number).finally(link.unlink);
     },
     catch: (error) => error,
   });
@@ -152,10 +173,8 @@ export const withCallPolicy = <A>(
         ),
     });
   }
-  const retries = options.retries ?? 0;
-  const retryDelayMs = options.retryDelay === undefined ? DEFAULT_RETRY_DELAY_MS : toMillis(options.retryDelay, `Call to "${agent.model}" retryDelay`);
-  const policy = withRetries(once, { retries, retryDelayMs, attempts: () => attempts, allow: mayRetry && (() => mayRetry()) });
-  return Effect.runPromiseExit(policy, { signal: host.signal }).then((exit) => {
+  const retried = withRetries(once, { retries, retryDelayMs, attempts: () => attempts, allow: mayRetry && (() => mayRetry()) });
+  return Effect.runPromiseExit(retried, { signal: host.signal }).then((exit) => {
     if (Exit.isSuccess(exit)) return exit.value;
     // Interrupted by the step's signal: its reason says why (a crossed budget's error, say), not "interrupted".
     if (Cause.hasInterruptsOnly(exit.cause) && host.signal.aborted && host.signal.reason !== undefined) throw host.signal.reason;
@@ -170,16 +189,17 @@ export const completeAgent = async <Output>(
   input: AgentInput,
   given?: CallOptions,
 ): Promise<AgentResponse<Output>> => {
-  const options = checkCallOptions(given, host, agent.model);
+  const { options, policy } = callSetupOf(given, host, agent.model);
   const untyped = agent as Agent<unknown>;
   const base = requestBase(untyped, options);
   const messages = initialMessages(untyped, input);
   const maxTurns = agent.config.maxTurns ?? DEFAULT_MAX_TURNS;
   const toolCalls: ToolCallRecord[] = [];
+  const hooks = callHooksOf(untyped, host);
   let usage = emptyUsage;
   for (let turn = 1; turn <= maxTurns; turn++) {
-    const reply = await withCallPolicy(untyped, host, options, async (signal) => {
-      const sent = await sendRequest(untyped, host, base, messages, signal);
+    const reply = await withCallPolicy(untyped, host, policy, async (signal, callAttempt) => {
+      const sent = await sendRequest(untyped, host, base, messages, signal, hooks, { turn, callAttempt });
       usage = addUsage(usage, sent.usage);
       const message = sent.completion.choices[0]?.message;
       if (message?.tool_calls !== undefined && message.tool_calls.length > 0) return { message, output: undefined };

@@ -125,6 +125,7 @@ export const requestOptions = (signal: AbortSignal) => ({ signal, maxRetries: 0,
  * Everything before one request is sent: waits for the rate limit (before
  * reserving, so a queued request holds no budget), then opens its billing,
  * which reserves the request's worst case in every budget or refuses it.
+ * The call's `beforeCall` hooks run after this (agents/internal/hooks.ts).
  */
 export const beginRequest = async (
   agent: Agent<unknown>,
@@ -132,6 +133,7 @@ export const beginRequest = async (
   base: RequestBase,
   messages: ReadonlyArray<ChatCompletionMessageParam>,
   stream: boolean,
+  hooked = false,
 ): Promise<RequestBilling> => {
   const slot = host.pace();
   if (slot !== undefined) await slot;
@@ -145,5 +147,7 @@ export const beginRequest = async (
     maxTokens,
     // Copied: the tool loop appends to `messages` after this request.
     host.traced ? { maxTokens, temperature: base.temperature ?? undefined, stream, messages: host.captureContent ? [...messages] : [] } : undefined,
+    // The hooks are shown the prompt's estimate even without a budget.
+    hooked,
   );
 };

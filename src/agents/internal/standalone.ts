@@ -5,6 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { BudgetScope } from "../../runtime/budget.js";
+import { NO_CALL_DEFAULTS } from "../../runtime/config.js";
+import { checkHooks, hookList } from "../../runtime/hooks.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { limiterOf } from "../../runtime/rate-limit.js";
 import { AgentConfigError } from "../errors.js";
@@ -42,6 +44,11 @@ const standaloneCall = (agent: Agent<unknown>, options: AgentRunOptions<unknown>
   } catch (error) {
     throw new AgentConfigError({ problem: `agent.run on "${model}": ${error instanceof Error ? error.message : String(error)}` });
   }
+  try {
+    checkHooks(options.hooks, `agent.run on "${model}"`);
+  } catch (error) {
+    throw new AgentConfigError({ problem: error instanceof Error ? error.message : String(error) });
+  }
   const controller = new AbortController();
   const outer = options.signal;
   const onAbort = () => controller.abort(outer?.reason);
@@ -63,6 +70,11 @@ const standaloneCall = (agent: Agent<unknown>, options: AgentRunOptions<unknown>
     signal,
     client: options.client,
     pricing: options.pricing,
+    attempt: 1,
+    // The call's hooks, then the agent's own (added by the call itself); their events are not passed to onEvent, which gets requests only.
+    hooks: hookList(options.hooks),
+    hook: () => undefined,
+    callDefaults: NO_CALL_DEFAULTS,
     budgets,
     pace: limiter === undefined ? () => undefined : () => limiter.take(signal),
     now,

@@ -8,10 +8,12 @@ import type { ModelCallHost } from "../../runtime/host.js";
 import { addUsage, emptyUsage, type Usage } from "../../runtime/usage.js";
 import type { Agent, AgentInput, AgentResponse, AgentStream, CallOptions } from "../types.js";
 import { AgentConfigError } from "../errors.js";
-import { tokensOf } from "./billing.js";
+import { tokensOf, type RequestBilling } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
-import { checkCallOptions } from "./call-options.js";
+import { callSetupOf } from "./call-options.js";
 import { toAgentError } from "./errors.js";
+import { afterCall, beforeCall, callHooksOf, callRequestOf, type RequestPlace } from "./hooks.js";
+import type { CallHooks } from "../../runtime/hooks.js";
 import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 
 /** A queue of deltas between the request and one reader. */
@@ -75,8 +77,36 @@ const streamRequest = async (
   messages: ChatCompletionMessageParam[],
   signal: AbortSignal,
   queue: DeltaQueue,
+  hooks: ReadonlyArray<CallHooks>,
+  place: RequestPlace,
 ): Promise<{ text: string; usage: Usage }> => {
-  const billing = await beginRequest(agent, host, base, messages, true);
+  const hooked = hooks.length > 0;
+  const billing = await beginRequest(agent, host, base, messages, true, hooked);
+  const request = hooked ? callRequestOf(agent, host, billing, messages, base.max_completion_tokens ?? undefined, true, place) : undefined;
+  if (request !== undefined) await beforeCall(hooks, host, request, signal, billing);
+  billing.markSent();
+  const sentAt = performance.now();
+  let sent: { text: string; usage: Usage };
+  try {
+    sent = await readStream(agent, host, base, messages, signal, queue, billing);
+  } catch (error) {
+    if (request !== undefined) await afterCall(hooks, host, { ok: false, request, error, durationMs: performance.now() - sentAt }, signal);
+    throw error;
+  }
+  if (request !== undefined) await afterCall(hooks, host, { ok: true, request, usage: sent.usage, text: sent.text, durationMs: performance.now() - sentAt }, signal);
+  return sent;
+};
+
+/** Reads one streaming request's deltas into `queue` and accounts for it. */
+const readStream = async (
+  agent: Agent<unknown>,
+  host: ModelCallHost,
+  base: RequestBase,
+  messages: ChatCompletionMessageParam[],
+  signal: AbortSignal,
+  queue: DeltaQueue,
+  billing: RequestBilling,
+): Promise<{ text: string; usage: Usage }> => {
   let text = "";
   let usage: CompletionUsage | undefined;
   let id: string | undefined;
@@ -125,7 +155,7 @@ export const streamAgent = <Output>(
   const untyped = agent as Agent<unknown>;
   const queue = new DeltaQueue();
   const response = (async (): Promise<AgentResponse<Output>> => {
-    const options = checkCallOptions(given, host, agent.model);
+    const { options, policy } = callSetupOf(given, host, agent.model);
     if (agent.config.tools !== undefined && Object.keys(agent.config.tools).length > 0) {
       const [run, stream] = host.callSite === "standalone" ? ["agent.run", "agent.stream"] : ["ctx.run", "ctx.stream"];
       throw new AgentConfigError({ problem: `Agent "${agent.model}" has tools; use ${run} for tool calls, ${stream} for plain replies.` });
@@ -133,12 +163,13 @@ export const streamAgent = <Output>(
     const base = requestBase(untyped, options);
     const messages = initialMessages(untyped, input);
     let usage = emptyUsage;
+    const hooks = callHooksOf(untyped, host);
     const reply = await withCallPolicy(
       untyped,
       host,
-      options,
-      async (signal) => {
-        const sent = await streamRequest(untyped, host, base, messages, signal, queue);
+      policy,
+      async (signal, callAttempt) => {
+        const sent = await streamRequest(untyped, host, base, messages, signal, queue, hooks, { turn: 1, callAttempt });
         usage = addUsage(usage, sent.usage);
         return { text: sent.text, output: parseOutput(untyped, sent.text) };
       },

@@ -63,10 +63,12 @@ const configurationCause = (error: unknown): unknown => {
 /**
  * The options a router's run passes to the route it chose: its own run
  * options but for what the route inherits from the router's environment
- * instead (signal, services, events, budgets, rate limit).
+ * instead (signal, services, events, budgets, rate limit, hooks: which it
+ * would otherwise run twice).
  */
 const routeOptionsOf = (options: RunOptions): RunOptions => {
-  const { signal: _signal, services: _services, onEvent: _onEvent, budgets: _budgets, costBudget: _costBudget, rateLimit: _rateLimit, ...own } = options;
+  const { signal: _signal, services: _services, onEvent: _onEvent, budgets: _budgets, costBudget: _costBudget, rateLimit: _rateLimit, hooks: _hooks, ...own } =
+    options;
   return own;
 };
 

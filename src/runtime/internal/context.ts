@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { StepJournal } from "../journal.js";
 import type * as Context from "effect/Context";
 import { BudgetScope } from "../budget.js";
+import type { ResolvedStepConfig } from "../config.js";
+import type { Usage } from "../usage.js";
 import type { RuntimeStepContext } from "../definition.js";
 import type { RunEnv } from "../env.js";
 import { isModelCaller, modelCalls, type ModelCallHost } from "../host.js";
@@ -75,6 +77,15 @@ export class AttemptContext implements RuntimeStepContext {
     const { scope, step, attempt } = this;
     const journal = scope.journal;
     return journal === undefined ? `${runIdOf(scope)}:${step.id}:${attempt}` : journal.idempotencyKey(step.id, attempt);
+  }
+
+  get usage(): Usage {
+    // A copy: the ledger's own figures must not be changed through it.
+    return Object.freeze({ ...this.scope.state.record.ledger.step(this.step.id) });
+  }
+
+  get config(): ResolvedStepConfig {
+    return this.step.config;
   }
 
   get signal(): AbortSignal {
@@ -154,6 +165,10 @@ export class AttemptContext implements RuntimeStepContext {
       signal,
       client: env.client,
       pricing: env.pricing,
+      attempt,
+      hooks: env.hooks,
+      hook: (event) => state.record.emit({ type: "hook", stepId: step.id, at: state.now(), ...event }, span === undefined ? undefined : { attempt }),
+      callDefaults: step.config.call,
       budgets: this.budgets(),
       pace: limiter === undefined ? noPacing : () => limiter.take(signal),
       now: () => state.now(),

@@ -52,6 +52,10 @@ export const Stepgraph = {
   stepReplayed: "stepgraph.step.replayed",
   /** Reserved for durable runs: an attempt that may have run before a crash too. */
   stepPossiblyDuplicated: "stepgraph.step.possibly_duplicated",
+  /** A call's dispatch hooks (`beforeCall` or `afterCall`) around one model request. */
+  hookName: "stepgraph.hook.name",
+  /** A `beforeCall` hook skipped the request (threw `CallSkippedError`): nothing was sent. */
+  hookSkipped: "stepgraph.hook.skipped",
   costNanoUsd: "stepgraph.cost.nano_usd",
   costUnknown: "stepgraph.cost.unknown",
   /** A request abandoned before its billed usage arrived (timed out, cancelled): its cost is unknown and counts 0 in the totals, as in the run's usage. */

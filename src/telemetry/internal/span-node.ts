@@ -8,7 +8,7 @@ export type AttributeValue = string | number | boolean | ReadonlyArray<string>;
 
 /** One span, before it is exported. */
 export interface SpanNode {
-  readonly role: "run" | "step" | "chat" | "tool";
+  readonly role: "run" | "step" | "chat" | "tool" | "hook";
   readonly name: string;
   readonly parent: SpanNode | undefined;
   /** Epoch milliseconds. */

@@ -174,7 +174,22 @@ export class RunTrace implements RunSpan {
       }
       case "call":
         return this.call(event, detail);
+      case "hook":
+        return this.hook(event, detail);
     }
+  }
+
+  /** A call's hooks: a span under the step's attempt, beside the request's `chat` span. */
+  private hook(event: Extract<PipelineEvent, { type: "hook" }>, detail: EventDetail | undefined): void {
+    const parent = (detail?.attempt === undefined ? undefined : this.attempts.get(`${event.stepId}#${detail.attempt}`)) ?? this.open.get(event.stepId) ?? this.run;
+    const span = node("hook", `hook ${event.hook}`, parent, this.time(event.startedAt));
+    span.end = span.start + event.durationMs;
+    span.attributes.set(Stepgraph.hookName, event.hook);
+    span.attributes.set(GenAI.requestModel, event.model);
+    span.attributes.set(Stepgraph.stepId, event.stepId);
+    if (event.skipped === true) span.attributes.set(Stepgraph.hookSkipped, true);
+    if (event.error !== undefined) failWith(span, event.error);
+    this.spans.add(span);
   }
 
   /** Ends the step's attempt in progress with `outcome` (a step that failed before any attempt gets a span of no length). */
