@@ -4,6 +4,7 @@ import {
   AgentConfigError,
   AgentRequestError,
   BudgetScope,
+  CallSkippedError,
   CostBudgetExceededError,
   agent,
   tool,
@@ -183,6 +184,42 @@ describe("agent.run outside any pipeline", () => {
     const error = await rejection(writer.run("Hi", { client: mock.client, signal: controller.signal }));
     expect((error as Error).message).toBe("too late");
     expect(mock.server.requests).toHaveLength(0);
+  });
+
+  it("runs the call's hooks, then the agent's, around each request, and a skip sends nothing and is not retried", async () => {
+    const seen: string[] = [];
+    const hooked = agent({
+      model: "gpt-4o-mini",
+      hooks: { beforeCall: (request) => void seen.push(`agent before ${request.callAttempt}`), afterCall: () => void seen.push("agent after") },
+    });
+    mock.server.script({ status: 500 }, { content: "ok" });
+    const response = await hooked.run("Hi", {
+      client: mock.client,
+      retries: 1,
+      retryDelay: 0,
+      hooks: {
+        beforeCall: (request) => {
+          expect(request).toMatchObject({ stepId: "", model: "gpt-4o-mini", stepAttempt: 1 });
+          seen.push(`call before ${request.callAttempt}`);
+        },
+        afterCall: (outcome) => void seen.push(`call after ${outcome.ok}`),
+      },
+    });
+    expect(response.output).toBe("ok");
+    expect(seen).toEqual(["call before 1", "agent before 1", "call after false", "agent after", "call before 2", "agent before 2", "call after true", "agent after"]);
+
+    mock.server.reset();
+    const skipped = await rejection(
+      hooked.run("Hi", { client: mock.client, retries: 3, hooks: { beforeCall: () => { throw new CallSkippedError({ reason: "quota" }); } } }),
+    );
+    expect(skipped).toBeInstanceOf(CallSkippedError);
+    expect(mock.server.requests).toHaveLength(0);
+  });
+
+  it("refuses hooks that are not functions with AgentConfigError", async () => {
+    const error = await rejection(agent({ model: "gpt-4o-mini" }).run("Hi", { client: mock.client, hooks: { beforeCall: 1 as never } }));
+    expect(error).toBeInstanceOf(AgentConfigError);
+    expect((error as Error).message).toContain("hooks.beforeCall must be a function");
   });
 
   it("refuses bad options with AgentConfigError naming the model, before sending anything", async () => {
