@@ -230,6 +230,8 @@ export const standaloneAgents = async () => {
     Expect<Equal<typeof withServices.output, string>>,
     Expect<Equal<typeof stream, AgentStream<string>>>,
   ];
+};
+
 // Provider prices: an agent names the provider whose prices apply; usage counts the new token kinds and tool calls.
 export const providerPrices = async () => {
   const llama = agent({ model: "llama-3.3-70b-versatile", provider: "groq", pricing: { "my-model": { input: 1, cacheWrite: 1.25, output: 2 } } });
