@@ -30,6 +30,10 @@
 //                     apart, it imports only itself (and npm packages), and no
 //                     other layer imports it.
 //   codegen           the docs generator: itself and src/graph only.
+//   ts-plugin         src/ts-plugin, the `stepgraph/ts-plugin` language-service
+//                     plugin tsserver loads: kept apart like testing (it
+//                     reads pipelines in the editor's program, never runs
+//                     them), it imports only itself (and `typescript` types).
 //
 // A folder under src/ that is not in this table, or a file directly in src/
 // other than index.ts, is an error ("unknown layer"): place new folders here
@@ -51,6 +55,7 @@ export const LAYERS = [
   { name: "index", path: "src/index.ts", mayImport: ["builder", "flow", "agents", "durable", "telemetry", "runtime", ...BOTTOM] },
   { name: "testing", path: "src/testing/", mayImport: [] },
   { name: "codegen", path: "codegen/", mayImport: ["graph"] },
+  { name: "ts-plugin", path: "src/ts-plugin/", mayImport: [] },
 ];
 
 /** Bare specifiers that name this package itself, and the file each one loads. */
