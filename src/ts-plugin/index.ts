@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-import type * as TS from "typescript";
+import type TS from "typescript";
 import { navigationFor, spanOf, type Navigation } from "./internal/navigation.js";
 
 type LanguageService = TS.LanguageService;

@@ -8,7 +8,7 @@
  * in the program. Each step is known by its `.step("id"` literal, so two
  * pipelines with the same id never meet.
  */
-import type * as TS from "typescript";
+import type TS from "typescript";
 
 /** One `.step("id", ...)` call: the literal that declares the id. */
 export interface StepDeclaration {

@@ -3,7 +3,7 @@
  * language service's program: the use at a position, and every use of the
  * same step (the same `.step("id"` literal) in the program's own files.
  */
-import type * as TS from "typescript";
+import type TS from "typescript";
 import { chainsFor, rootOf, type StepDeclaration } from "./chains.js";
 import { usesFor, type StepIdUse } from "./uses.js";
 

@@ -10,7 +10,7 @@
  * - `result.outputs.id`, `result.outputs["id"]`, `result.usage.byStep.id`,
  *   `result.timing.steps.id`: a step of the pipeline that produced `result`.
  */
-import type * as TS from "typescript";
+import type TS from "typescript";
 import type { Chains, StepDeclaration } from "./chains.js";
 import { stepIn } from "./chains.js";
 
