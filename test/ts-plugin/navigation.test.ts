@@ -7,7 +7,7 @@ import { createProject } from "./harness.js";
  * belongs to: `docs`, `other`, `third` (the declaration as `<pipeline>.def`).
  */
 const sources = {
-  "pipelines.ts": `import { agent, pipeline } from "../../../src/index.js";
+  "pipelines.ts": `import { agent, pipeline, router } from "../../../src/index.js";
 
 const enrich = pipeline<{ text: string }>("enrich").step("tags", (ctx) => ctx.input.text.split(" "));
 const writer = agent({ model: "gpt-4o-mini" });
@@ -33,6 +33,9 @@ export const timing = result.timing.steps./*@docs.timing*/extract;
 const otherResult = await other.run({ text: "x" }, { steps: { /*@other.runOption*/extract: { retries: 1 } } });
 export const shouted: string = otherResult.outputs./*@other.outputs*/extract;
 export const unrelated = { steps: { extract: 1 }, after: ["extract"] };
+const pick = router("pick", { routes: { docs, other }, route: (input) => (input.text.length > 3 ? "docs" : "other") });
+const routed = await pick.run({ text: "a b c d" });
+export const routedWords = routed.route === "docs" ? routed.outputs./*@docs.routed*/extract.entities : routed.outputs./*@other.routed*/extract;
 `,
   "uses.ts": `import { pipeline } from "../../../src/index.js";
 import { docs, other, configured } from "./pipelines.js";
@@ -49,7 +52,7 @@ export const effect = docs.toEffect({ text: "z" }, { steps: { /*@docs.toEffect*/
 `,
 };
 
-describe("stepgraph/ts-plugin on TypeScript's language service", () => {
+describe("stepgraph/ts-plugin on TypeScript's language service", { timeout: 180_000 }, () => {
   const project = createProject(sources);
 
   it("compiles the fixture as it is (so every position is a real use)", () => {
@@ -90,7 +93,7 @@ describe("stepgraph/ts-plugin on TypeScript's language service", () => {
   });
 });
 
-describe("renaming a step id with stepgraph/ts-plugin", () => {
+describe("renaming a step id with stepgraph/ts-plugin", { timeout: 180_000 }, () => {
   it.each(["docs", "other", "third"])("edits exactly %s's uses, and the project still compiles", (pipeline) => {
     const project = createProject(sources);
     expect(project.renames(project.at(`${pipeline}.def`))).toEqual(project.spansOf(pipeline));
@@ -116,7 +119,7 @@ describe("renaming a step id with stepgraph/ts-plugin", () => {
   });
 });
 
-describe("stepgraph/ts-plugin fails safe", () => {
+describe("stepgraph/ts-plugin fails safe", { timeout: 180_000 }, () => {
   it("logs an error of its own and answers with TypeScript's answer", async () => {
     const project = createProject(sources);
     const mark = project.at("docs.dep");

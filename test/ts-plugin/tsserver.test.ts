@@ -76,7 +76,7 @@ afterAll(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-describe("stepgraph/ts-plugin in tsserver", () => {
+describe("stepgraph/ts-plugin in tsserver", { timeout: 180_000 }, () => {
   it("is loaded from the project's node_modules, as tsconfig.json names it", async () => {
     // A first request waits for the project (and its plugins) to load.
     await server.definition(file("pipelines.ts"), at("pipelines.ts", '"extract"', "ctx.dep("));
