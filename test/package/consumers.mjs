@@ -270,6 +270,8 @@ export const consumers = [
       }),
       "src/quickstart.ts": quickStart,
       "src/agents.ts": agentsTs,
+      // stepgraph/ts-plugin's declarations, as its TSDoc example uses them.
+      "src/plugin-types.ts": `import ts from "typescript";\nimport init from "stepgraph/ts-plugin";\n\nexport const plugin: ts.server.PluginModule = init({ typescript: ts });\n`,
       "ts-plugin-check.mjs": tsPluginCheck,
       "tsserver.mjs": readFileSync(new URL("../../type-tests/editor/tsserver.mjs", import.meta.url), "utf8"),
     },
