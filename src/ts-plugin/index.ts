@@ -24,7 +24,8 @@ type LanguageService = TS.LanguageService;
  * `ctx.depOrUndefined(...)` (in the step's function, its `when`, or a
  * function given to `asStep`), `configure({ steps })`, the `steps` option of
  * `run`, `toEffect`, `runMany`, `runEach` and `stream`, and
- * `result.outputs.id`, `result.usage.byStep.id` and `result.timing.steps.id`,
+ * `result.outputs.id` (and `const { id } = result.outputs`),
+ * `result.usage.byStep.id` and `result.timing.steps.id`,
  * in every file of the project. Which pipeline a string belongs to is found
  * with the type checker (the builder chain, the symbols of the variables and
  * imports holding the pipeline, and its type), not by its text: another
@@ -96,7 +97,7 @@ const decorate = (ts: typeof TS, base: LanguageService, log: (message: string) =
 
   const referenceEntries = (nav: Navigation, fileName: string, position: number): TS.ReferencedSymbolEntry[] | undefined => {
     const use = nav.useAt(fileName, position);
-    return use?.step === undefined
+    return use === undefined
       ? undefined
       : nav.usesOf(use.step).map((found) => ({
           fileName: found.node.getSourceFile().fileName,
@@ -150,7 +151,14 @@ const decorate = (ts: typeof TS, base: LanguageService, log: (message: string) =
 
   proxy.findRenameLocations = guarded("findRenameLocations", (nav, fileName: string, position: number, ..._rest: unknown[]) => {
     const use = nav.useAt(fileName, position);
-    return use === undefined ? undefined : nav.usesOf(use.step).map((found) => ({ fileName: found.node.getSourceFile().fileName, textSpan: spanOf(ts, found.node) }));
+    return use === undefined
+      ? undefined
+      : nav.usesOf(use.step).map((found): TS.RenameLocation => ({
+          fileName: found.node.getSourceFile().fileName,
+          textSpan: spanOf(ts, found.node),
+          // `const { extract } = result.outputs` becomes `const { extracted: extract } = …`: the variable keeps its name.
+          ...(found.shorthand === true ? { suffixText: `: ${found.id}` } : {}),
+        }));
   }, base.findRenameLocations.bind(base) as (fileName: string, position: number, ...rest: unknown[]) => readonly TS.RenameLocation[] | undefined) as LanguageService["findRenameLocations"];
 
   return proxy;

@@ -96,13 +96,21 @@ export const createProject = (sources: Record<string, string>, { plugin = true }
   const renames = (mark: Marked): string[] =>
     (service.findRenameLocations(mark.file, mark.position, false, false, {}) ?? []).map((r) => described(r.fileName, r.textSpan.start, r.textSpan.length, textOf(r.fileName))).sort();
 
-  /** Applies a rename at `mark` to the in-memory files. */
+  let applied: readonly ts.RenameLocation[] = [];
+  /** Where a marked position is after the last `rename` (moved by the text inserted before it in its file). */
+  const moved = (mark: Marked): number =>
+    mark.position +
+    applied
+      .filter((l) => l.fileName === mark.file && l.textSpan.start < mark.position)
+      .reduce((sum, l) => sum + (l.prefixText ?? "").length + (l.suffixText ?? "").length, 0);
+  /** Applies a rename at `mark` to the in-memory files (the new name must be as long as the old, for `moved`). */
   const rename = (mark: Marked, to: string): void => {
-    const locations = service.findRenameLocations(mark.file, mark.position, false, false, {}) ?? [];
+    const locations = service.findRenameLocations(mark.file, mark.position, false, false, { providePrefixAndSuffixTextForRename: true }) ?? [];
+    applied = locations;
     for (const [file, entry] of files) {
       const edits = locations.filter((l) => l.fileName === file).sort((a, b) => b.textSpan.start - a.textSpan.start);
       let text = entry.text;
-      for (const edit of edits) text = text.slice(0, edit.textSpan.start) + to + text.slice(edit.textSpan.start + edit.textSpan.length);
+      for (const edit of edits) text = text.slice(0, edit.textSpan.start) + (edit.prefixText ?? "") + to + (edit.suffixText ?? "") + text.slice(edit.textSpan.start + edit.textSpan.length);
       if (edits.length > 0) files.set(file, { text, version: entry.version + 1 });
     }
   };
@@ -115,5 +123,5 @@ export const createProject = (sources: Record<string, string>, { plugin = true }
       ),
     );
 
-  return { service, base, at, marks, spansOf, definitions, references, renames, rename, errors, textOf, logged, fileOf: (name: string) => join(here, ".virtual", name) };
+  return { service, base, at, marks, spansOf, definitions, references, renames, rename, moved, errors, textOf, logged, fileOf: (name: string) => join(here, ".virtual", name) };
 };

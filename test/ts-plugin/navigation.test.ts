@@ -32,6 +32,9 @@ export const usage = result.usage.byStep./*@docs.byStep*/extract;
 export const timing = result.timing.steps./*@docs.timing*/extract;
 const otherResult = await other.run({ text: "x" }, { steps: { /*@other.runOption*/extract: { retries: 1 } } });
 export const shouted: string = otherResult.outputs./*@other.outputs*/extract;
+const { /*@docs.shorthand*/extract, classify: count } = result.outputs;
+const { /*@other.binding*/extract: loud } = otherResult.outputs;
+export const bound = [extract.entities, count, loud.length];
 export const unrelated = { steps: { extract: 1 }, after: ["extract"] };
 const pick = router("pick", { routes: { docs, other }, route: (input) => (input.text.length > 3 ? "docs" : "other") });
 const routed = await pick.run({ text: "a b c d" });
@@ -69,7 +72,10 @@ describe("stepgraph/ts-plugin on TypeScript's language service", { timeout: 180_
 
   it.each(["docs", "other", "third"])("finds the references of %s's extract from any of its uses: exactly that pipeline's, in both files", (pipeline) => {
     const expected = project.spansOf(pipeline);
-    for (const mark of positions(pipeline)) expect({ at: mark.label, references: project.references(mark) }).toEqual({ at: mark.label, references: expected });
+    for (const mark of positions(pipeline)) {
+      expect({ at: mark.label, references: project.references(mark) }).toEqual({ at: mark.label, references: expected });
+      expect({ at: mark.label, renames: project.renames(mark) }).toEqual({ at: mark.label, renames: expected });
+    }
   });
 
   it("offers rename with the step's own name and the pipeline's", () => {
@@ -102,9 +108,12 @@ describe("renaming a step id with stepgraph/ts-plugin", { timeout: 180_000 }, ()
     expect(project.errors()).toEqual([]);
     for (const mark of project.marks.filter((m) => m.label !== `maybe.optional`)) {
       const renamed = mark.label === pipeline || mark.label.startsWith(`${pipeline}.`);
-      expect({ at: mark.label, text: project.textOf(mark.file).slice(mark.position, mark.position + 7) }).toEqual({ at: mark.label, text: renamed ? "extrakt" : "extract" });
+      const at = project.moved(mark);
+      expect({ at: mark.label, text: project.textOf(mark.file).slice(at, at + 7) }).toEqual({ at: mark.label, text: renamed ? "extrakt" : "extract" });
     }
     expect(project.textOf(project.fileOf("pipelines.ts"))).toContain(`export const unrelated = { steps: { extract: 1 }, after: ["extract"] };`);
+    // A shorthand binding keeps its variable: `const { extrakt: extract, … } = result.outputs`.
+    if (pipeline === "docs") expect(project.textOf(project.fileOf("pipelines.ts"))).toContain(`const { extrakt: extract, classify: count } = result.outputs;`);
   });
 
   it("renames from a use as well as from the declaration", () => {

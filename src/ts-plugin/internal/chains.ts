@@ -252,5 +252,5 @@ export const chainsFor = (ts: typeof TS, program: TS.Program) => {
     return receiver === undefined ? undefined : stepIn(chainOf(receiver), id);
   };
 
-  return { checker, skipOuter, isPipeline, pipelineReceiver, declarationOf, symbolOf, chainOf, resultChainOf, earlierStep };
+  return { skipOuter, isPipeline, pipelineReceiver, declarationOf, symbolOf, chainOf, resultChainOf, earlierStep };
 };

@@ -7,8 +7,9 @@
  *   step of the same pipeline;
  * - `p.configure({ steps: { id: ... } })`, `p.run(input, { steps: { id: ... } })`
  *   (and `toEffect`, `runMany`, `runEach`, `stream`): a step of `p`;
- * - `result.outputs.id`, `result.outputs["id"]`, `result.usage.byStep.id`,
- *   `result.timing.steps.id`: a step of the pipeline that produced `result`.
+ * - `result.outputs.id`, `result.outputs["id"]`, `const { id } = result.outputs`,
+ *   `result.usage.byStep.id`, `result.timing.steps.id`: a step of the
+ *   pipeline that produced `result`.
  */
 import type TS from "typescript";
 import type { Chains, StepDeclaration } from "./chains.js";
@@ -23,6 +24,8 @@ export interface StepIdUse {
   /** The string literal or identifier the id is written as. */
   readonly node: TS.StringLiteralLike | TS.Identifier;
   readonly step: StepDeclaration;
+  /** A shorthand binding (`const { id } = result.outputs`): renaming the step keeps the variable (`{ newId: id }`). */
+  readonly shorthand?: boolean;
 }
 
 const DEP_METHODS = new Set(["dep", "depOrUndefined"]);
@@ -105,14 +108,27 @@ export const usesFor = (ts: typeof TS, chains: Chains) => {
     }
     if (ts.isPropertyAssignment(parent) && parent.name === literal) return stepsKeyUse(parent, literal);
     if (ts.isElementAccessExpression(parent) && parent.argumentExpression === literal) return resultUse(parent.expression, literal);
+    if (ts.isBindingElement(parent) && parent.propertyName === literal) return bindingUse(parent, literal);
     return undefined;
   };
 
-  /** An identifier: a `steps` key or `outputs.id`. */
+  /** `const { id } = result.outputs` and `const { id: name } = result.outputs`. */
+  const bindingUse = (binding: TS.BindingElement, node: TS.StringLiteralLike | TS.Identifier): StepIdUse | undefined => {
+    const pattern = binding.parent;
+    const declaration = pattern.parent;
+    if (binding.dotDotDotToken !== undefined || !ts.isObjectBindingPattern(pattern) || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return undefined;
+    const use = resultUse(declaration.initializer, node);
+    return use === undefined ? undefined : binding.propertyName === undefined ? { ...use, shorthand: true } : use;
+  };
+
+  /** An identifier: a `steps` key, `outputs.id` or a binding of it. */
   const identifierUse = (identifier: TS.Identifier): StepIdUse | undefined => {
     const parent = identifier.parent;
     if (ts.isPropertyAssignment(parent) && parent.name === identifier) return stepsKeyUse(parent, identifier);
     if (ts.isPropertyAccessExpression(parent) && parent.name === identifier) return resultUse(parent.expression, identifier);
+    if (ts.isBindingElement(parent) && (parent.propertyName === identifier || (parent.propertyName === undefined && parent.name === identifier))) {
+      return bindingUse(parent, identifier);
+    }
     return undefined;
   };
 
