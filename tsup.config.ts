@@ -8,6 +8,9 @@ export default defineConfig([
       "testing/index": "src/testing/index.ts",
       "durable/index": "src/durable/index.ts",
       "telemetry/index": "src/telemetry/index.ts",
+      // stepgraph/ts-plugin, loaded by tsserver through ts-plugin/index.js
+      // (see there); built here so that one declaration build writes its types.
+      "ts-plugin/index": "src/ts-plugin/index.ts",
     },
     format: ["esm", "cjs"],
     dts: true,

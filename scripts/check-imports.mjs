@@ -30,9 +30,10 @@
 //                     apart, it imports only itself (and npm packages), and no
 //                     other layer imports it.
 //   codegen           the docs generator: itself and src/graph only.
-//   ts-plugin         the TypeScript language-service plugin: it reads the
-//                     user's program through the compiler API and imports
-//                     only itself (types of `typescript`), no library code.
+//   ts-plugin         src/ts-plugin, the `stepgraph/ts-plugin` language-service
+//                     plugin tsserver loads: kept apart like testing (it
+//                     reads pipelines in the editor's program, never runs
+//                     them), it imports only itself (and `typescript` types).
 //
 // A folder under src/ that is not in this table, or a file directly in src/
 // other than index.ts, is an error ("unknown layer"): place new folders here

@@ -68,7 +68,7 @@ const renderUnlessNone = (ts: typeof TS, checker: TS.TypeChecker, type: TS.Type 
   return render(ts, checker, type, at);
 };
 
-/** The string literals of a union of them (the step ids), in declaration order. */
+/** The string literals of a union of them (the step ids), in the order the compiler lists them (declaration order, unless a literal type was made earlier elsewhere). */
 const literals = (ts: typeof TS, type: TS.Type | undefined): string[] => {
   if (type === undefined) return [];
   const members = type.isUnion() ? type.types : [type];
@@ -202,9 +202,11 @@ export const pipelineQuickInfo = (
     const returned = checker.getResolvedSignature(call)?.getReturnType();
     const after = returned === undefined ? undefined : pipelineFacts(ts, checker, returned, node, undefined);
     const on = `pipeline${receiver.name === undefined ? "" : ` "${receiver.name}"`}`;
+    const id = call.arguments[0];
+    const added = id !== undefined && ts.isStringLiteralLike(id) ? `"${id.text}"` : "";
     const lines =
       method === "step" && after !== undefined
-        ? [`(method) ${on}.step(id, options?, run): adds step "${after.ids[after.ids.length - 1] ?? "?"}"`, `output:   ${after.output}`, `then:     ${stepCount(after.ids.length)}`]
+        ? [`(method) ${on}.step(id, options?, run): adds step ${added}`.trimEnd(), `output:   ${after.output}`, `then:     ${stepCount(after.ids.length)}`]
         : after !== undefined
           ? [`(method) ${on}.${method}(…): a pipeline`, ...factLines({ ...after, name: receiver.name })]
           : [`(method) ${on}.${method}(…): ${returned === undefined ? "unknown" : render(ts, checker, returned, node)}`];
@@ -212,10 +214,13 @@ export const pipelineQuickInfo = (
   }
 
   const symbol = checker.getSymbolAtLocation(node);
-  const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+  // An imported name: the facts and the keyword are the declaration's it imports, shown as TypeScript does, `(alias) const …`.
+  const alias = symbol !== undefined && (symbol.flags & ts.SymbolFlags.Alias) !== 0;
+  const declared = alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declaration = declared?.valueDeclaration ?? declared?.declarations?.[0];
   const facts = pipelineFacts(ts, checker, checker.getTypeAtLocation(node), node, declaration ?? node);
   if (facts === undefined) return undefined;
-  const keyword = declarationKeyword(ts, declaration);
-  const lines = [`${keyword === undefined ? "" : `${keyword} `}${node.text}: ${heading(facts)}`, ...factLines(facts).map((line) => `  ${line}`)];
+  const keyword = [alias ? "(alias)" : undefined, declarationKeyword(ts, declaration)].filter((word) => word !== undefined).join(" ");
+  const lines = [`${keyword === "" ? "" : `${keyword} `}${node.text}: ${heading(facts)}`, ...factLines(facts).map((line) => `  ${line}`)];
   return { ...prior, displayParts: [textPart(lines.join("\n"))] };
 };

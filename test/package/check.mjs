@@ -129,6 +129,10 @@ for (const file of [
   "dist/durable/index.d.ts",
   "dist/durable/index.d.cts",
   "dist/cli.js",
+  "dist/ts-plugin/index.cjs",
+  "ts-plugin/package.json",
+  "ts-plugin/index.js",
+  "ts-plugin/index.d.ts",
 ]) {
   assert.ok(packed.has(`package/${file}`), `npm pack from a tree without dist/: the tarball has ${file} (prepack builds it)`);
 }
@@ -259,6 +263,13 @@ for (const [format, library, durableModule] of [
     }
   }
 }
+// stepgraph/ts-plugin: tsserver require()s it and calls what it exports; it loads nothing itself (it runs on the editor's typescript).
+assert.equal(typeof require("stepgraph/ts-plugin"), "function", "stepgraph/ts-plugin: require() gives the plugin factory");
+assert.deepEqual(
+  [...readFileSync(join(root, "dist/ts-plugin/index.cjs"), "utf8").matchAll(/\brequire\(['"]([^'"]+)['"]\)/g)].map((match) => match[1]),
+  [],
+  "dist/ts-plugin/index.cjs require()s nothing: the plugin uses the typescript tsserver gives it",
+);
 log("ESM and CJS entry points load and run in place");
 
 /** The stepgraph bin, from dist/, checks the committed docs (reported with the consumers' outcomes). */

@@ -7,6 +7,49 @@
 // repository's own type-check (which includes test/) never sees them: they
 // import "stepgraph" as a user does, from the installed tarball.
 
+import { readFileSync } from "node:fs";
+
+/**
+ * stepgraph/ts-plugin in the consumer's own tsserver: resolved the way
+ * tsserver resolves a plugin (the node10 rules, without \`exports\`) and
+ * through \`exports\`, then loaded by tsserver from the project's node_modules
+ * as tsconfig.json names it, answering a definition and a rename of the quick
+ * start's "extract" that leaves the other pipeline's "extract" (agents.ts) alone.
+ */
+const tsPluginCheck = `import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { startTsserver, tsserverIn } from "./tsserver.mjs";
+
+const here = process.cwd();
+const require = createRequire(join(here, "package.json"));
+const ts = require("typescript");
+const resolved = ts.resolveJSModule("stepgraph/ts-plugin", join(here, "node_modules"), ts.sys);
+assert.equal(typeof require(resolved), "function", "stepgraph/ts-plugin, resolved as tsserver does (" + resolved + "), exports the factory");
+assert.equal(require("stepgraph/ts-plugin"), require(resolved), "require('stepgraph/ts-plugin') through exports is the same module");
+assert.equal(typeof require(resolved)({ typescript: ts }).create, "function", "the factory returns a plugin with create");
+
+const file = join(here, "src", "quickstart.ts");
+const text = readFileSync(file, "utf8");
+const declaration = text.indexOf('.step("extract"') + '.step("'.length;
+const use = text.indexOf('ctx.dep("extract")') + 'ctx.dep("'.length;
+const logFile = join(here, "tsserver.log");
+const server = await startTsserver({ tsserver: tsserverIn(here), cwd: here, logFile });
+try {
+  await server.open(file);
+  assert.deepEqual(await server.definition(file, use), [file + ":" + declaration + ":extract"], "go to definition on the quick start's ctx.dep of extract");
+  const rename = await server.rename(file, declaration);
+  assert.equal(rename.fullDisplayName, "doc.extract");
+  assert.equal(rename.locations.length, 5, "rename edits the 5 uses of the quick start's extract: " + rename.locations.join(", "));
+  for (const location of rename.locations) assert.ok(location.startsWith(file + ":") && location.endsWith(":extract"), location);
+  assert.match(readFileSync(logFile, "utf8"), /Enabling plugin stepgraph\\/ts-plugin[\\s\\S]*Plugin validation succeeded/);
+} finally {
+  await server.close();
+}
+console.log("ts-plugin ok: loaded by tsserver " + ts.version + ", definition and rename of a step id");
+`;
+
 /** The README's Quick start, as written there, plus checks of what it says. */
 const quickStart = `import { Effect } from "effect";
 import { z } from "zod";
@@ -222,16 +265,21 @@ export const consumers = [
     files: {
       "package.json": json({ name: "consumer-esm", private: true, type: "module" }),
       "tsconfig.json": json({
-        compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", ...strict, types: ["node"], rootDir: "src", outDir: "out" },
+        compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", ...strict, types: ["node"], rootDir: "src", outDir: "out", plugins: [{ name: "stepgraph/ts-plugin" }] },
         include: ["src"],
       }),
       "src/quickstart.ts": quickStart,
       "src/agents.ts": agentsTs,
+      // stepgraph/ts-plugin's declarations, as its TSDoc example uses them.
+      "src/plugin-types.ts": `import ts from "typescript";\nimport init from "stepgraph/ts-plugin";\n\nexport const plugin: ts.server.PluginModule = init({ typescript: ts });\n`,
+      "ts-plugin-check.mjs": tsPluginCheck,
+      "tsserver.mjs": readFileSync(new URL("../../type-tests/editor/tsserver.mjs", import.meta.url), "utf8"),
     },
     steps: [
       { what: "tsc (nodenext, strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck: false)", command: "node_modules/.bin/tsc", args: ["-p", "."] },
       { what: "the quick start", command: "node", args: ["out/quickstart.js"], expect: /quick start ok/ },
       { what: "a pipeline with agents against the local server", command: "node", args: ["out/agents.js"], expect: /agents ok/ },
+      { what: "stepgraph/ts-plugin in the project's tsserver (tsconfig.json plugins)", command: "node", args: ["ts-plugin-check.mjs"], expect: /ts-plugin ok/ },
     ],
   },
   {
