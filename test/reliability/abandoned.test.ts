@@ -4,7 +4,7 @@
  * charged at their reservation in every budget they fall under, and usage
  * reports them apart.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CostBudgetExceededError, StepExecutionError, StepTimeoutError, agent, pipeline, type ModelCallEvent } from "../../src/index.js";
 import { gpt4oMiniCost, useMockOpenAI } from "../agents/helpers.js";
 
@@ -17,6 +17,14 @@ const calls = (trace: ReadonlyArray<{ type: string }>) => trace.filter((event): 
 /** The server answers late, and bills a request the client gave up on as if it had finished it. */
 const slowAndBillingAbandoned = () =>
   mock.server.setResponder(() => ({ content: "late", latencyMs: 400, billOnAbort: true, usage: { outputTokens: 100 } }));
+
+// The first request of a process loads the tokenizer (for the reservation) and the price database; on a loaded
+// machine that can take longer than these tests' 50 ms step timeouts, which would then fire before anything is sent.
+beforeAll(async () => {
+  const warm = agent({ model: "gpt-4o-mini", maxTokens: 5 });
+  await pipeline("warm", { client: mock.client }).step("call", (ctx) => ctx.run(warm, "hello")).run(undefined, { costBudget: 1 });
+  mock.server.reset();
+});
 
 describe("an abandoned request", () => {
   it("stays charged at its reservation, so retries after step timeouts cannot spend past the budget", async () => {
