@@ -164,8 +164,10 @@ export const soak = async ({ runs, seed = 1, chunk = 50, concurrency = 20 }: { r
   const schema = z.object({ value: z.string() });
   const model = (name: string) => agent({ model: "gpt-4o-mini", system: `You are ${name}.`, output: schema, maxTokens: 50 });
   const [extract, left, right, join] = [model("extract"), model("left"), model("right"), model("join")];
-  // A hang is given up after a second: long enough that a normal reply (1 ms) on a loaded machine is never mistaken for one.
-  const call = { timeout: 1_000, retries: 3, retryDelay: 1 } as const;
+  // A hang is given up after 3 s: long enough that a normal reply (1 ms) on a loaded machine is never mistaken for one.
+  // (With 1 s, a reply the server completed but a machine at load 15 delivered late was abandoned by the client, so the
+  // server counted it readable and the runs did not: accounted fell short of billed by a few hundred tokens.)
+  const call = { timeout: 3_000, retries: 3, retryDelay: 1 } as const;
   const diamond = pipeline("soak", { input: z.object({ id: z.number() }), client, costBudget: 1 })
     .step("extract", { retries: 1, retryDelay: 1 }, (ctx) => ctx.run(extract, `extract ${ctx.input.id}`, call))
     .step("left", { after: ["extract"], retries: 1, retryDelay: 1 }, (ctx) => ctx.run(left, `left ${ctx.dep("extract").output.value}`, call))
