@@ -3,12 +3,12 @@
  * Steps call them with `ctx.run(agent, message)` or make a one-call step
  * with `agent.asStep(...)`.
  */
-import type { z } from "zod";
 import { stepFacts, type StepFacts } from "../graph/facts.js";
 import { modelCalls, type ModelCaller, type ModelCallHost } from "../runtime/host.js";
 import { AgentConfigError } from "./errors.js";
 import { completeAgent } from "./internal/complete.js";
 import { streamAgent } from "./internal/stream.js";
+import type { ZodSchema } from "./tool.js";
 import type { Agent, AgentCaller, AgentConfig, AgentInput, AgentOutput, CallOptions } from "./types.js";
 
 const modelId = (model: string): string => {
@@ -57,7 +57,7 @@ const requireZod4 = (schema: unknown, what: string): void => {
  * // in a step: const { output, usage } = await ctx.run(extractor, `Extract: ${ctx.input.document}`);
  * ```
  */
-export function agent<OutputSchema extends z.ZodType | undefined = undefined>(
+export function agent<OutputSchema extends ZodSchema | undefined = undefined>(
   config: AgentConfig<OutputSchema>,
 ): Agent<AgentOutput<OutputSchema>> {
   const model = modelId(config.model);

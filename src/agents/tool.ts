@@ -3,8 +3,19 @@
  */
 import type { z } from "zod";
 
+/**
+ * A zod 4 schema, as agents and tools take it: zod's core `$ZodType`, which
+ * every zod 4 schema is. Not the classic `z.ZodType` on purpose: relating a
+ * schema to that interface makes the compiler work out the variance of its
+ * type parameters over every method it has (`optional`, `refine`, `pipe`,
+ * ...): about 76,000 instantiations and over a second of CPU in TypeScript
+ * 5.9, once per checker, and an editor makes a new checker after each
+ * keystroke (bench/README.md, "Editor latency"). `$ZodType` costs about 600.
+ */
+export type ZodSchema = z.core.$ZodType;
+
 /** A tool: a description for the model, a zod schema for its arguments, and the function that runs it. */
-export interface Tool<Parameters extends z.ZodType = z.ZodType, Result = unknown> {
+export interface Tool<Parameters extends ZodSchema = ZodSchema, Result = unknown> {
   readonly description: string;
   readonly parameters: Parameters;
   /** Runs the tool with validated arguments. `signal` aborts when the step is interrupted. */
@@ -29,5 +40,5 @@ export type ToolSet = Readonly<Record<string, Tool>>;
  * });
  * ```
  */
-export const tool = <Parameters extends z.ZodType, Result>(definition: Tool<Parameters, Result>): Tool<Parameters, Result> =>
+export const tool = <Parameters extends ZodSchema, Result>(definition: Tool<Parameters, Result>): Tool<Parameters, Result> =>
   definition;

@@ -8,13 +8,13 @@ import type { z } from "zod";
 import type { DurationInput } from "../graph/duration.js";
 import type { PriceTable } from "../runtime/prices.js";
 import type { Usage } from "../runtime/usage.js";
-import type { ToolSet } from "./tool.js";
+import type { ToolSet, ZodSchema } from "./tool.js";
 
 /** What an agent is sent: a user message, or a full list of chat messages. */
 export type AgentInput = string | ReadonlyArray<ChatCompletionMessageParam>;
 
 /** How an agent is set up. */
-export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefined> {
+export interface AgentConfig<OutputSchema extends ZodSchema | undefined = undefined> {
   /** The model id: `"gpt-4o-mini"` or `"openai:gpt-4o-mini"`. Any OpenAI-compatible endpoint works through `client`. */
   readonly model: string;
   /** The system prompt. */
@@ -84,7 +84,7 @@ export interface AgentStream<Output> extends AsyncIterable<string>, PromiseLike<
 }
 
 /** The output type of an agent with output schema `OutputSchema`. */
-export type AgentOutput<OutputSchema> = OutputSchema extends z.ZodType ? z.output<OutputSchema> : string;
+export type AgentOutput<OutputSchema> = OutputSchema extends ZodSchema ? z.output<OutputSchema> : string;
 
 /** What `asStep` needs from a step's context. */
 export interface AgentCaller {
@@ -98,7 +98,7 @@ export interface AgentCaller {
 export interface Agent<Output> {
   /** The model id, without a provider prefix. */
   readonly model: string;
-  readonly config: AgentConfig<z.ZodType | undefined>;
+  readonly config: AgentConfig<ZodSchema | undefined>;
   /** Phantom: the output type. */
   readonly "~output"?: Output;
   /**

@@ -7,6 +7,7 @@ import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { z } from "zod";
 import { toMillis } from "../../graph/duration.js";
 import { DEFAULT_RETRY_DELAY_MS } from "../../runtime/config.js";
 import type { ModelCallHost } from "../../runtime/host.js";
@@ -36,7 +37,7 @@ export const parseOutput = (agent: Agent<unknown>, text: string): unknown => {
       issues: [{ message: `not JSON (${error instanceof Error ? error.message : String(error)})` }],
     });
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) {
     throw new AgentOutputError({
       model: agent.model,
