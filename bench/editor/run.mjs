@@ -35,7 +35,13 @@
  * growth per step between the smallest and largest size. Times depend on the
  * machine and its load: compare figures from one run.
  *
- *   node bench/editor/run.mjs [--types dist|src] [--library stepgraph|mastra] [--runs 3] [--steps 5,50,150] [--compilers 5.9,7] [--no-build]
+ * After opening and after the first keystroke the client waits `--settle` ms (default 2000), as a person
+ * does: TS 7's server keeps working for a while after it has answered the first keystroke, and without
+ * the pause that work lands in the next keystroke's figures (5 steps: 150–490 ms CPU for diagnostics
+ * instead of 40–60). `--package <dir>`: copy that directory's package.json and dist/ instead of building
+ * this one (to time an older build).
+ *
+ *   node bench/editor/run.mjs [--types dist|src] [--library stepgraph|mastra] [--runs 3] [--steps 5,50,150] [--compilers 5.9,7] [--settle 2000] [--no-build] [--package dir]
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -54,7 +60,8 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
     sample: { type: "string" },
     compiler: { type: "string" },
-    settle: { type: "string", default: "0" },
+    settle: { type: "string", default: "2000" },
+    package: { type: "string" },
   },
 });
 
@@ -152,8 +159,9 @@ const prepareDist = () => {
   const project = projectOf("dist", "stepgraph");
   rmSync(project, { recursive: true, force: true });
   mkdirSync(join(project, "node_modules/stepgraph"), { recursive: true });
-  cpSync(join(root, "package.json"), join(project, "node_modules/stepgraph/package.json"));
-  cpSync(join(root, "dist"), join(project, "node_modules/stepgraph/dist"), { recursive: true });
+  const built = values.package ?? root;
+  cpSync(join(built, "package.json"), join(project, "node_modules/stepgraph/package.json"));
+  cpSync(join(built, "dist"), join(project, "node_modules/stepgraph/dist"), { recursive: true });
   for (const name of ["effect", "zod", "@types"]) symlinkSync(join(root, "node_modules", name), join(project, "node_modules", name));
   writeFileSync(join(project, "tsconfig.json"), `${JSON.stringify(projectConfig, null, 2)}\n`);
 };
@@ -223,6 +231,7 @@ const sample = async (steps, compiler, types, library) => {
       await client.diagnostics(typed);
       await client.completions(typed);
     });
+    await new Promise((resolve) => setTimeout(resolve, Number(values.settle)));
     const typed = client.open(name, textOf(steps, "x", types, library));
     const diagnostics = await timed(() => client.diagnostics(typed));
     const completions = await timed(() => client.completions(typed));
@@ -245,7 +254,7 @@ if (main && values.sample !== undefined) {
   if (!["stepgraph", "mastra"].includes(library)) throw new Error(`--library is stepgraph or mastra, not ${library}`);
   if (library === "mastra") prepareMastra();
   else if (types === "dist") {
-    if (!values["no-build"]) {
+    if (!values["no-build"] && values.package === undefined) {
       console.error("npm run build (the dist types the scratch project imports; --no-build to use dist/ as it is)");
       const build = spawnSync("npm", ["run", "build"], { cwd: root, encoding: "utf8" });
       if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
@@ -262,7 +271,7 @@ if (main && values.sample !== undefined) {
     for (const steps of sizes) {
       const samples = [];
       for (let run = 0; run < runs; run++) {
-        const args = [fileURLToPath(import.meta.url), "--sample", String(steps), "--compiler", compiler, "--types", types, "--library", library];
+        const args = [fileURLToPath(import.meta.url), "--sample", String(steps), "--compiler", compiler, "--types", types, "--library", library, "--settle", values.settle];
         const child = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 300_000 });
         if (child.status !== 0) throw new Error(`sample ${steps} steps, TS ${compiler}: ${child.stderr}`);
         samples.push(JSON.parse(child.stdout.trim().split("\n").at(-1)));
