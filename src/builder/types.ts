@@ -123,17 +123,8 @@ export type DuplicateStepId<Id extends string> = `Step "${Id}" is already define
 /**
  * The parameter type of a new step's id: the id itself, or the duplicate-id
  * message when the id is taken. Inference still reads `Id` from the argument.
- *
- * `infer Taken extends Ids` rather than `Id extends Ids ? DuplicateStepId<Id>`:
- * the compiler reads the bound of this type while `Id` is still being
- * inferred (to decide whether the id stays a literal), and in the plain form
- * `Id` in the true branch is "`Id`, known to be one of `Ids`", which it
- * checks by relating the not-yet-inferred `Id` to every earlier id, a
- * relation it cannot reuse at the next step: quadratic in the number of
- * steps (a 300-step chain cached 49,000 such relations; `Taken` brings it
- * to 3,600; bench/README.md, "Editor latency").
  */
-export type NewStepId<Id extends string, Ids extends string> = Id extends infer Taken extends Ids ? DuplicateStepId<Taken> : Id;
+export type NewStepId<Id extends string, Ids extends string> = Id extends Ids ? DuplicateStepId<Id> : Id;
 
 /** Flattens an intersection into one object type, once, for display in results. */
 export type Simplify<Shape> = { [K in keyof Shape]: Shape[K] } & {};
