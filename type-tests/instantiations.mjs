@@ -55,7 +55,7 @@ const agentSchemaCost = () => {
   return { instantiations: program.getInstantiationCount(), errors };
 };
 
-/** Measured about 3,000 with `$ZodType` (TypeScript 5.9); about 79,000 with the classic `z.ZodType`. */
+/** Measured 1,321 with `$ZodType` (TypeScript 5.9) and 78,758 with the classic `z.ZodType`. */
 const AGENT_SCHEMA_LIMIT = 10_000;
 const agentSchema = agentSchemaCost();
 const agentMeasured = `An agent with a zod output schema and a tool, in a new checker: ${agentSchema.instantiations.toLocaleString("en-US")} instantiations`;
