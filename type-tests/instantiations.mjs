@@ -8,8 +8,15 @@
  *
  * After making the types cheaper, lower the threshold (measured + 10%):
  *   node type-tests/instantiations.mjs --update
+ *
+ * It also type-checks one agent with a zod output schema and one tool, and
+ * fails above AGENT_SCHEMA_LIMIT instantiations: relating a schema to zod's classic
+ * `z.ZodType` (instead of its core `$ZodType`, see `ZodSchema` in
+ * src/agents/tool.ts) costs every new checker, so every keystroke in an
+ * editor, about 76,000 instantiations more.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
@@ -20,6 +27,46 @@ const STEPS = 200;
 const HEADROOM = 1.1;
 
 const { root, typeCheck, writeProgram } = await tsImport("../bench/typecheck/measure.ts", import.meta.url);
+
+/**
+ * The instantiations a new checker spends on one file that makes an agent
+ * with a zod output schema and a tool, checking that file only (as an editor
+ * does after a keystroke; the library's own sources are resolved only as far
+ * as the file needs them).
+ */
+const agentSchemaCost = () => {
+  const ts = createRequire(import.meta.url)("typescript");
+  const directory = join(root, "bench/.tmp/instantiations");
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, "agent-schema.ts");
+  writeFileSync(
+    file,
+    [
+      `import { z } from "zod";`,
+      `import { agent, tool } from "../../../src/index.js";`,
+      `const weather = tool({ description: "Weather", parameters: z.object({ city: z.string() }), execute: async ({ city }) => city });`,
+      `export const extractor = agent({ model: "gpt-4o-mini", output: z.object({ entities: z.array(z.string()), score: z.number() }), tools: { weather } });`,
+      ``,
+    ].join("\n"),
+  );
+  const { options } = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const program = ts.createProgram([file], { ...options, noEmit: true });
+  const errors = program.getSemanticDiagnostics(program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  return { instantiations: program.getInstantiationCount(), errors };
+};
+
+/** Measured 1,321 with `$ZodType` (TypeScript 5.9) and 78,758 with the classic `z.ZodType`. */
+const AGENT_SCHEMA_LIMIT = 10_000;
+const agentSchema = agentSchemaCost();
+const agentMeasured = `An agent with a zod output schema and a tool, in a new checker: ${agentSchema.instantiations.toLocaleString("en-US")} instantiations`;
+if (agentSchema.errors.length > 0 || agentSchema.instantiations > AGENT_SCHEMA_LIMIT) {
+  console.error(
+    `${agentMeasured} (limit ${AGENT_SCHEMA_LIMIT.toLocaleString("en-US")})${agentSchema.errors.length > 0 ? `, and type errors:\n  ${agentSchema.errors.join("\n  ")}` : ""}.\n` +
+      "Agents' and tools' schemas are typed as zod's core $ZodType (ZodSchema in src/agents/tool.ts): relating them to the classic z.ZodType costs this much.",
+  );
+  process.exit(1);
+}
+console.log(`${agentMeasured} (limit ${AGENT_SCHEMA_LIMIT.toLocaleString("en-US")}).`);
 
 const project = writeProgram("chain", STEPS, { directory: join(root, "bench/.tmp/instantiations") });
 const { instantiations, types, errors } = await typeCheck("5.9", project);

@@ -3,7 +3,6 @@
  * Steps call them with `ctx.run(agent, message)` or make a one-call step
  * with `agent.asStep(...)`.
  */
-import type { z } from "zod";
 import { stepFacts, type StepFacts } from "../graph/facts.js";
 import { checkHooks } from "../runtime/hooks.js";
 import { modelCalls, type ModelCaller, type ModelCallHost } from "../runtime/host.js";
@@ -12,7 +11,7 @@ import { completeAgent } from "./internal/complete.js";
 import { streamAgent } from "./internal/stream.js";
 import { runStandalone, streamStandalone } from "./internal/standalone.js";
 import type { ToolServices } from "./services.js";
-import type { ToolSet } from "./tool.js";
+import type { ToolSet, ZodSchema } from "./tool.js";
 import type { Agent, AgentCaller, AgentConfig, AgentInput, AgentOutput, AgentRunOptions, CallOptions } from "./types.js";
 
 const modelId = (model: string): string => {
@@ -66,7 +65,7 @@ const requireZod4 = (schema: unknown, what: string): void => {
  * calling it must be in a pipeline that declares them, and `agent.run` must
  * be given them.
  */
-export function agent<OutputSchema extends z.ZodType | undefined = undefined, Tools extends ToolSet = {}>(
+export function agent<OutputSchema extends ZodSchema | undefined = undefined, Tools extends ToolSet = {}>(
   config: AgentConfig<OutputSchema, Tools>,
 ): Agent<AgentOutput<OutputSchema>, ToolServices<Tools>> {
   const model = modelId(config.model);
@@ -93,7 +92,7 @@ export function agent<OutputSchema extends z.ZodType | undefined = undefined, To
   type Output = AgentOutput<OutputSchema>;
   const self: Agent<Output> & ModelCaller = {
     model,
-    config: config as AgentConfig<z.ZodType | undefined>,
+    config: config as AgentConfig<ZodSchema | undefined>,
     [modelCalls]: {
       complete: (host: ModelCallHost, input: unknown, options: unknown) => completeAgent(self, host, input as AgentInput, options as CallOptions),
       stream: (host: ModelCallHost, input: unknown, options: unknown) => streamAgent(self, host, input as AgentInput, options as CallOptions),

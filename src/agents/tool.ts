@@ -4,6 +4,17 @@
 import type { z } from "zod";
 
 /**
+ * A zod 4 schema, as agents and tools take it: zod's core `$ZodType`, which
+ * every zod 4 schema is. Not the classic `z.ZodType` on purpose: relating a
+ * schema to that interface makes the compiler work out the variance of its
+ * type parameters over every method it has (`optional`, `refine`, `pipe`,
+ * ...): about 76,000 instantiations and over a second of CPU in TypeScript
+ * 5.9, once per checker, and an editor makes a new checker after each
+ * keystroke (bench/README.md, "Editor latency"). `$ZodType` costs about 660.
+ */
+export type ZodSchema = z.core.$ZodType;
+
+/**
  * What a tool's `execute` receives besides its arguments: the context of the
  * step (or standalone call) that called the agent.
  *
@@ -38,7 +49,7 @@ export interface ToolContext<Services = {}> {
  * @typeParam Result - what `execute` returns (sent to the model as text or JSON)
  * @typeParam Services - the application services `execute` reads from its context
  */
-export interface Tool<Parameters extends z.ZodType = z.ZodType, Result = unknown, Services = {}> {
+export interface Tool<Parameters extends ZodSchema = ZodSchema, Result = unknown, Services = {}> {
   readonly description: string;
   readonly parameters: Parameters;
   /** Runs the tool with validated arguments and the calling step's context. */
@@ -50,7 +61,7 @@ export interface Tool<Parameters extends z.ZodType = z.ZodType, Result = unknown
 /** Any tool, whatever its arguments, result and services: what a {@link ToolSet} holds. */
 export interface AnyTool {
   readonly description: string;
-  readonly parameters: z.ZodType;
+  readonly parameters: ZodSchema;
   /** Method syntax, so that a tool's `execute`, whatever it takes, is one. */
   execute(args: never, context: never): unknown;
   readonly "~services"?: () => unknown;
@@ -61,7 +72,7 @@ export type ToolSet = Readonly<Record<string, AnyTool>>;
 
 /** Defines a tool whose `execute` reads the services `Services`; see {@link tool}. */
 export interface ToolWithServices<Services> {
-  <Parameters extends z.ZodType, Result>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services>;
+  <Parameters extends ZodSchema, Result>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services>;
 }
 
 /** {@link tool}: a function, with {@link ToolFunction.withServices} for tools that read services. */
@@ -83,7 +94,7 @@ export interface ToolFunction {
    * });
    * ```
    */
-  <Parameters extends z.ZodType, Result, Services = {}>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services>;
+  <Parameters extends ZodSchema, Result, Services = {}>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services>;
   /**
    * Defines a tool that reads the services `Services` from its context
    * (`ctx.services`). An agent given it needs them: `ctx.run(agent, …)`
@@ -104,7 +115,7 @@ export interface ToolFunction {
   withServices<Services extends object>(): ToolWithServices<Services>;
 }
 
-const define = <Parameters extends z.ZodType, Result, Services>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services> =>
+const define = <Parameters extends ZodSchema, Result, Services>(definition: Tool<Parameters, Result, Services>): Tool<Parameters, Result, Services> =>
   definition;
 
 /**

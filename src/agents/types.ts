@@ -12,13 +12,13 @@ import type { CallHooksOption } from "../runtime/hooks.js";
 import type { PriceTable } from "../runtime/prices.js";
 import type { RateLimiter } from "../runtime/rate-limit.js";
 import type { Usage } from "../runtime/usage.js";
-import type { ToolSet } from "./tool.js";
+import type { ToolSet, ZodSchema } from "./tool.js";
 
 /** What an agent is sent: a user message, or a full list of chat messages. */
 export type AgentInput = string | ReadonlyArray<ChatCompletionMessageParam>;
 
 /** How an agent is set up. */
-export interface AgentConfig<OutputSchema extends z.ZodType | undefined = undefined, Tools extends ToolSet = ToolSet> {
+export interface AgentConfig<OutputSchema extends ZodSchema | undefined = undefined, Tools extends ToolSet = ToolSet> {
   /** The model id: `"gpt-4o-mini"` or `"openai:gpt-4o-mini"`. Any OpenAI-compatible endpoint works through `client`. */
   readonly model: string;
   /** The system prompt. */
@@ -100,7 +100,7 @@ export interface AgentStream<Output> extends AsyncIterable<string>, PromiseLike<
 }
 
 /** The output type of an agent with output schema `OutputSchema`. */
-export type AgentOutput<OutputSchema> = OutputSchema extends z.ZodType ? z.output<OutputSchema> : string;
+export type AgentOutput<OutputSchema> = OutputSchema extends ZodSchema ? z.output<OutputSchema> : string;
 
 /** What `asStep` needs from a step's context: `run`, and the services the agent's tools read. */
 export interface AgentCaller<Services = {}> {
@@ -119,7 +119,7 @@ export interface AgentCaller<Services = {}> {
 export interface Agent<Output, Services = {}> {
   /** The model id, without a provider prefix. */
   readonly model: string;
-  readonly config: AgentConfig<z.ZodType | undefined>;
+  readonly config: AgentConfig<ZodSchema | undefined>;
   /** Phantom: the output type. */
   readonly "~output"?: Output;
   /** Phantom: the services its tools need. Never set at run time. */

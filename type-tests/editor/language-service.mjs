@@ -22,23 +22,31 @@ export const withoutCursor = (source) => ({ text: source.replace(CURSOR, ""), cu
 /** Diagnostic text as a person reads it (TypeScript escapes quotes inside string literal types). */
 export const readable = (messageText) => ts.flattenDiagnosticMessageText(messageText, "\n").replaceAll('\\"', '"');
 
-/** Writes a scratch file (so both compilers read the same project) and returns its path. */
-export const writeScratch = (name, text) => {
-  mkdirSync(scratch, { recursive: true });
-  const file = join(scratch, name);
+/** Writes a scratch file (so both compilers read the same project) into `directory` (default .tmp/) and returns its path. */
+export const writeScratch = (name, text, directory = scratch) => {
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, name);
   writeFileSync(file, text);
   return file;
 };
 
-const parsed = ts.getParsedCommandLineOfConfigFile(join(here, "tsconfig.json"), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-    throw new Error(readable(diagnostic.messageText));
-  },
-});
+const parseConfig = (tsconfig) =>
+  ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(readable(diagnostic.messageText));
+    },
+  });
 
-/** One language service over a set of in-memory files; `open` replaces a file's text as a keystroke would. */
-export const createEditor = () => {
+/**
+ * One language service over a set of in-memory files; `open` replaces a file's text as a keystroke would.
+ * By default the files are written to .tmp/ and checked with type-tests/editor/tsconfig.json; `directory`
+ * names another project, whose tsconfig.json is there (bench/editor uses it for a project that imports
+ * the built package).
+ */
+export const createEditor = ({ directory } = {}) => {
+  const parsed = parseConfig(directory === undefined ? join(here, "tsconfig.json") : join(directory, "tsconfig.json"));
+  const root = directory ?? here;
   const files = new Map();
   const host = {
     getCompilationSettings: () => parsed.options,
@@ -50,7 +58,7 @@ export const createEditor = () => {
       const text = ts.sys.readFile(file);
       return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
     },
-    getCurrentDirectory: () => here,
+    getCurrentDirectory: () => root,
     getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
     fileExists: (file) => files.has(file) || ts.sys.fileExists(file),
     readFile: (file) => files.get(file)?.text ?? ts.sys.readFile(file),
@@ -62,7 +70,7 @@ export const createEditor = () => {
 
   const open = (name, source) => {
     const { text, cursor } = withoutCursor(source);
-    const file = writeScratch(name, text);
+    const file = writeScratch(name, text, directory);
     files.set(file, { text, version: (files.get(file)?.version ?? 0) + 1 });
     return { file, text, cursor };
   };

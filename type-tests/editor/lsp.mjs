@@ -14,8 +14,11 @@ const require = createRequire(import.meta.url);
 const tsc7 = join(dirname(require.resolve("typescript7/package.json")), "bin/tsc");
 export const version7 = require("typescript7/package.json").version;
 
-/** Starts a server rooted at the repository; `timeoutMs` bounds every request. */
-export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
+/**
+ * Starts a server rooted at the repository; `timeoutMs` bounds every request. Scratch files are
+ * written to type-tests/editor/.tmp/, or to `directory` (a project with its own tsconfig.json).
+ */
+export const startServer = async ({ timeoutMs = 60_000, directory } = {}) => {
   const root = join(here, "..", "..");
   const child = spawn(process.execPath, [tsc7, "--lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
   let buffer = Buffer.alloc(0);
@@ -91,7 +94,7 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
   /** Opens (or changes) a scratch file; returns what the other calls take. */
   const open = (name, source) => {
     const { text, cursor } = withoutCursor(source);
-    const file = writeScratch(name, text);
+    const file = writeScratch(name, text, directory);
     const uri = pathToFileURL(file).href;
     const version = (versions.get(uri) ?? 0) + 1;
     versions.set(uri, version);
@@ -142,5 +145,5 @@ export const startServer = async ({ timeoutMs = 60_000 } = {}) => {
     }
   };
 
-  return { capabilities: initialized.capabilities, open, diagnostics, completions, hover, signatureParameter, close, request };
+  return { capabilities: initialized.capabilities, pid: child.pid, open, diagnostics, completions, hover, signatureParameter, close, request };
 };

@@ -34,6 +34,9 @@ agent({
 // @ts-expect-error an agent needs a model
 agent({ system: "No model" });
 
+// @ts-expect-error an agent's output schema is a zod 4 schema, not any object with a parse method
+agent({ model: "gpt-4o-mini", output: { parse: (value: unknown) => value } });
+
 // @ts-expect-error call options are checked: timeout is a duration, not a boolean
 pipeline("opts").step("a", async (ctx) => (await ctx.run(extractor, "x", { timeout: true })).output);
 

@@ -7,6 +7,7 @@ import * as Cause from "effect/Cause";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { z } from "zod";
 import type { ResolvedCallConfig } from "../../runtime/config.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { withRetries } from "../../runtime/retry.js";
@@ -37,7 +38,7 @@ export const parseOutput = (agent: Agent<unknown>, text: string): unknown => {
       issues: [{ message: `not JSON (${error instanceof Error ? error.message : String(error)})` }],
     });
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) {
     throw new AgentOutputError({
       model: agent.model,

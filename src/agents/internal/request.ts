@@ -10,6 +10,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import type { CallSite, ModelCallHost } from "../../runtime/host.js";
+import type { ZodSchema } from "../tool.js";
 import type { Agent, AgentInput, CallOptions } from "../types.js";
 import { AgentConfigError } from "../errors.js";
 import { RequestBilling } from "./billing.js";
@@ -17,7 +18,7 @@ import { RequestBilling } from "./billing.js";
 /** The request fields that stay the same across turns. */
 export type RequestBase = Omit<ChatCompletionCreateParamsNonStreaming, "messages">;
 
-const jsonSchemaOf = (schema: z.ZodType, what: string): Record<string, unknown> => {
+const jsonSchemaOf = (schema: ZodSchema, what: string): Record<string, unknown> => {
   try {
     const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
     return jsonSchema;

@@ -2,6 +2,7 @@
  * Runs the tool calls a model asked for, validating their arguments.
  */
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall } from "openai/resources/chat/completions";
+import { z } from "zod";
 import { describe } from "../../runtime/errors.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import type { ToolContext } from "../tool.js";
@@ -62,7 +63,7 @@ export const runToolCalls = async (
       replies.push({ role: "tool", tool_call_id: call.id, content: "Error: the arguments are not valid JSON." });
       continue;
     }
-    const parsed = definition.parameters.safeParse(args);
+    const parsed = z.safeParse(definition.parameters, args);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
       replies.push({ role: "tool", tool_call_id: call.id, content: `Error: invalid arguments (${issues}).` });
