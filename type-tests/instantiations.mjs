@@ -6,7 +6,8 @@
  * deterministic for a given compiler and source, so a rise means a change
  * made long pipelines more expensive.
  *
- * After making the types cheaper, lower the threshold (measured + 10%):
+ * After making the types cheaper, lower the threshold (measured + 5%, the
+ * most the type cost may rise by):
  *   node type-tests/instantiations.mjs --update
  *
  * It also type-checks one agent with a zod output schema and one tool, and
@@ -24,7 +25,7 @@ import { tsImport } from "tsx/esm/api";
 const here = dirname(fileURLToPath(import.meta.url));
 const thresholdFile = join(here, "instantiations-threshold.json");
 const STEPS = 200;
-const HEADROOM = 1.1;
+const HEADROOM = 1.05;
 
 const { root, typeCheck, writeProgram } = await tsImport("../bench/typecheck/measure.ts", import.meta.url);
 
@@ -36,7 +37,7 @@ const { root, typeCheck, writeProgram } = await tsImport("../bench/typecheck/mea
  */
 const agentSchemaCost = () => {
   const ts = createRequire(import.meta.url)("typescript");
-  const directory = join(root, "bench/.tmp/instantiations");
+  const directory = join(root, "type-tests/.tmp/instantiations");
   mkdirSync(directory, { recursive: true });
   const file = join(directory, "agent-schema.ts");
   writeFileSync(
@@ -68,7 +69,9 @@ if (agentSchema.errors.length > 0 || agentSchema.instantiations > AGENT_SCHEMA_L
 }
 console.log(`${agentMeasured} (limit ${AGENT_SCHEMA_LIMIT.toLocaleString("en-US")}).`);
 
-const project = writeProgram("chain", STEPS, { directory: join(root, "bench/.tmp/instantiations") });
+// Under type-tests/, not bench/: a program under bench/ resolves "effect" from bench/node_modules when the
+// benchmarks' dependencies are installed (another version, for the peers), which changed the count by thousands.
+const project = writeProgram("chain", STEPS, { directory: join(root, "type-tests/.tmp/instantiations") });
 const { instantiations, types, errors } = await typeCheck("5.9", project);
 const measured = `${STEPS}-step chain under TypeScript 5.9: ${instantiations.toLocaleString("en-US")} instantiations, ${types.toLocaleString("en-US")} types`;
 

@@ -76,15 +76,19 @@ export type OptionsArgs<Options, Services, Requirements = never> = [Requirements
 
 /**
  * What a call of `Method` without its options argument is missing, as a
- * sentence naming the fix; `never` when the options are optional.
+ * sentence naming the fix; `never` when the options are optional. The
+ * services are named one per sentence (`"run needs { services: { db } }:
+ * …" | "run needs { services: { user } }: …"` for two): a sentence listing
+ * them all would need a recursive type that cost the type check of every
+ * program 1,200 instantiations more.
  */
 export type MissingOptionsMessage<Method extends string, Services, Requirements = never, Argument extends string = "input"> = [Requirements] extends [never]
   ? {} extends Services
     ? never
-    : `${Method} needs { services: { ${KeyList<Services>} } }: call ${Method}(${Argument}, { services })`
+    : `${Method} needs { services: { ${keyof Services & string} } }: call ${Method}(${Argument}, { services })`
   : {} extends Services
     ? `${Method} needs the Effect services its steps require: call ${Method}(${Argument}, { layer }) or ${Method}(${Argument}, { runtime })`
-    : `${Method} needs { services: { ${KeyList<Services>} } } and the Effect services its steps require: call ${Method}(${Argument}, { services, layer }) or ${Method}(${Argument}, { services, runtime })`;
+    : `${Method} needs { services: { ${keyof Services & string} } } and the Effect services its steps require: call ${Method}(${Argument}, { services, layer }) or ${Method}(${Argument}, { services, runtime })`;
 
 /**
  * The arguments of the overload that explains a missing options argument.
@@ -106,20 +110,6 @@ export type MissingOptionsArgs<Method extends string, Services, Requirements = n
 
 /** An argument list no call has. */
 type NoCallMatches = [never, never, never, never];
-
-/** The keys of `Shape`, comma-separated (`db, user`), for messages. */
-type KeyList<Shape> = JoinedKeys<keyof Shape & string>;
-
-type JoinedKeys<Keys extends string, Joined extends string = ""> = [Keys] extends [never]
-  ? Joined
-  : LastOf<Keys> extends infer Key extends string
-    ? JoinedKeys<Exclude<Keys, Key>, Joined extends "" ? Key : `${Key}, ${Joined}`>
-    : Joined;
-
-/** One member of a union (the last the compiler lists). */
-type LastOf<Union> = ((Union extends unknown ? (member: () => Union) => void : never) extends (member: infer Last) => void ? Last : never) extends () => infer Member
-  ? Member
-  : never;
 
 /**
  * What a sub-pipeline step's function returns when the sub-pipeline's Effect
