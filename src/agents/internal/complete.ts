@@ -16,9 +16,9 @@ import type { Agent, AgentInput, AgentResponse, CallOptions, ToolCallRecord } fr
 import { AgentMaxTurnsError, AgentOutputError, AgentRequestError } from "../errors.js";
 import { tokensOf } from "./billing.js";
 import { isChatCompletion, notACompletion, toAgentError } from "./errors.js";
-import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
+import { clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 import { runToolCalls } from "./tools.js";
-import { afterCall, beforeCall, callHooksOf, callRequestOf, type RequestPlace } from "./hooks.js";
+import { callHooksOf, hookedRequest, type RequestPlace } from "./hooks.js";
 import type { CallHooks } from "../../runtime/hooks.js";
 import { callSetupOf } from "./call-options.js";
 
@@ -62,12 +62,12 @@ const responseFacts = (completion: ChatCompletion) => {
 
 /**
  * Sends one request and accounts for it, with the call's hooks around it
- * (after pacing and reservation, before sending; after accounting). Usage
- * of a billed response is recorded even if its output is then rejected; a
- * reply that is not a chat completion is a retryable
- * {@link AgentRequestError} and, its usage never known, an abandoned request.
+ * (`hookedRequest`). Usage of a billed response is recorded even if its
+ * output is then rejected; a reply that is not a chat completion is a
+ * retryable {@link AgentRequestError} and, its usage never known, an
+ * abandoned request.
  */
-const sendRequest = async (
+const sendRequest = (
   agent: Agent<unknown>,
   host: ModelCallHost,
   base: RequestBase,
@@ -75,16 +75,9 @@ const sendRequest = async (
   signal: AbortSignal,
   hooks: ReadonlyArray<CallHooks>,
   place: RequestPlace,
-): Promise<{ completion: ChatCompletion; usage: Usage }> => {
-  const hooked = hooks.length > 0;
-  const billing = await beginRequest(agent, host, base, messages, false, hooked);
-  const request = hooked ? callRequestOf(agent, host, billing, messages, base.max_completion_tokens ?? undefined, false, place) : undefined;
-  if (request !== undefined) await beforeCall(hooks, host, request, signal, billing);
-  billing.markSent();
-  const sentAt = performance.now();
-  let completion: ChatCompletion;
-  let usage: Usage;
-  try {
+): Promise<{ completion: ChatCompletion; usage: Usage; text: string }> =>
+  hookedRequest(agent, host, base, messages, false, signal, hooks, place, async (billing) => {
+    let completion: ChatCompletion;
     try {
       const { data, response } = await clientFor(agent, host.client, host.callSite)
         .chat.completions.create({ ...base, messages }, requestOptions(signal))
@@ -96,18 +89,10 @@ const sendRequest = async (
       throw toAgentError(agent.model, error);
     }
     const response = host.traced ? responseFacts(completion) : undefined;
-    const toolCalls = completion.choices[0]?.message?.tool_calls?.length ?? 0;
-    usage = billing.settle(tokensOf(completion.usage), response, toolCalls);
-  } catch (error) {
-    if (request !== undefined) await afterCall(hooks, host, { ok: false, request, error, durationMs: performance.now() - sentAt }, signal);
-    throw error;
-  }
-  if (request !== undefined) {
-    const text = completion.choices[0]?.message?.content ?? "";
-    await afterCall(hooks, host, { ok: true, request, usage, text, durationMs: performance.now() - sentAt }, signal);
-  }
-  return { completion, usage };
-};
+    const message = completion.choices[0]?.message;
+    const usage = billing.settle(tokensOf(completion.usage), response, message?.tool_calls?.length ?? 0);
+    return { completion, usage, text: message?.content ?? "" };
+  });
 
 /**
  * A signal aborted when either `first` or `second` is, and the function that

@@ -7,8 +7,10 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import { CallSkippedError, concatHooks, hookList, type CallHooks, type CallOutcome, type CallRequest } from "../../runtime/hooks.js";
 import type { ModelCallHost } from "../../runtime/host.js";
 import { refuseRetries } from "../../runtime/retry.js";
+import type { Usage } from "../../runtime/usage.js";
 import type { Agent } from "../types.js";
 import type { RequestBilling } from "./billing.js";
+import { beginRequest, type RequestBase } from "./request.js";
 
 /** The hooks of an agent's requests in a step, outermost first: the run's and pipeline's (and outer runs'), then the agent's. */
 export const callHooksOf = (agent: Agent<unknown>, host: ModelCallHost): ReadonlyArray<CallHooks> =>
@@ -90,4 +92,39 @@ export const afterCall = async (hooks: ReadonlyArray<CallHooks>, host: ModelCall
   const model = outcome.request.model;
   host.hook({ hook: "afterCall", model, startedAt, durationMs: host.now() - startedAt, ...(failure === undefined ? {} : { error: failure.error }) });
   if (failure !== undefined) throw refuseRetries(failure.error);
+};
+
+/**
+ * One model request with the call's hooks around it, for plain and streaming
+ * calls alike: paced and reserved (`beginRequest`), then the `beforeCall`
+ * hooks, then `send` (which makes the request and settles its billing), then
+ * the `afterCall` hooks with its outcome, an error included (rethrown after
+ * them). Without hooks, no request is built for them and none runs.
+ */
+export const hookedRequest = async <Sent extends { readonly usage: Usage; readonly text: string }>(
+  agent: Agent<unknown>,
+  host: ModelCallHost,
+  base: RequestBase,
+  messages: ReadonlyArray<ChatCompletionMessageParam>,
+  stream: boolean,
+  signal: AbortSignal,
+  hooks: ReadonlyArray<CallHooks>,
+  place: RequestPlace,
+  send: (billing: RequestBilling) => Promise<Sent>,
+): Promise<Sent> => {
+  const hooked = hooks.length > 0;
+  const billing = await beginRequest(agent, host, base, messages, stream, hooked);
+  const request = hooked ? callRequestOf(agent, host, billing, messages, base.max_completion_tokens ?? undefined, stream, place) : undefined;
+  if (request !== undefined) await beforeCall(hooks, host, request, signal, billing);
+  billing.markSent();
+  const sentAt = performance.now();
+  let sent: Sent;
+  try {
+    sent = await send(billing);
+  } catch (error) {
+    if (request !== undefined) await afterCall(hooks, host, { ok: false, request, error, durationMs: performance.now() - sentAt }, signal);
+    throw error;
+  }
+  if (request !== undefined) await afterCall(hooks, host, { ok: true, request, usage: sent.usage, text: sent.text, durationMs: performance.now() - sentAt }, signal);
+  return sent;
 };

@@ -12,9 +12,9 @@ import { tokensOf, type RequestBilling } from "./billing.js";
 import { parseOutput, withCallPolicy } from "./complete.js";
 import { callSetupOf } from "./call-options.js";
 import { toAgentError } from "./errors.js";
-import { afterCall, beforeCall, callHooksOf, callRequestOf, type RequestPlace } from "./hooks.js";
+import { callHooksOf, hookedRequest, type RequestPlace } from "./hooks.js";
 import type { CallHooks } from "../../runtime/hooks.js";
-import { beginRequest, clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
+import { clientFor, initialMessages, requestBase, requestOptions, type RequestBase } from "./request.js";
 
 /** A queue of deltas between the request and one reader. */
 class DeltaQueue implements AsyncIterable<string> {
@@ -69,8 +69,8 @@ class DeltaQueue implements AsyncIterable<string> {
   }
 }
 
-/** Sends one streaming request, pushing its text deltas to `queue`, and accounts for it. */
-const streamRequest = async (
+/** Sends one streaming request, pushing its text deltas to `queue`, and accounts for it, with the call's hooks around it (`hookedRequest`). */
+const streamRequest = (
   agent: Agent<unknown>,
   host: ModelCallHost,
   base: RequestBase,
@@ -79,23 +79,8 @@ const streamRequest = async (
   queue: DeltaQueue,
   hooks: ReadonlyArray<CallHooks>,
   place: RequestPlace,
-): Promise<{ text: string; usage: Usage }> => {
-  const hooked = hooks.length > 0;
-  const billing = await beginRequest(agent, host, base, messages, true, hooked);
-  const request = hooked ? callRequestOf(agent, host, billing, messages, base.max_completion_tokens ?? undefined, true, place) : undefined;
-  if (request !== undefined) await beforeCall(hooks, host, request, signal, billing);
-  billing.markSent();
-  const sentAt = performance.now();
-  let sent: { text: string; usage: Usage };
-  try {
-    sent = await readStream(agent, host, base, messages, signal, queue, billing);
-  } catch (error) {
-    if (request !== undefined) await afterCall(hooks, host, { ok: false, request, error, durationMs: performance.now() - sentAt }, signal);
-    throw error;
-  }
-  if (request !== undefined) await afterCall(hooks, host, { ok: true, request, usage: sent.usage, text: sent.text, durationMs: performance.now() - sentAt }, signal);
-  return sent;
-};
+): Promise<{ text: string; usage: Usage }> =>
+  hookedRequest(agent, host, base, messages, true, signal, hooks, place, (billing) => readStream(agent, host, base, messages, signal, queue, billing));
 
 /** Reads one streaming request's deltas into `queue` and accounts for it. */
 const readStream = async (
