@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { withoutCursor, writeScratch } from "./language-service.mjs";
+import { readFramedMessages } from "./framing.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -21,30 +22,20 @@ export const version7 = require("typescript7/package.json").version;
 export const startServer = async ({ timeoutMs = 60_000, directory } = {}) => {
   const root = join(here, "..", "..");
   const child = spawn(process.execPath, [tsc7, "--lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-  let buffer = Buffer.alloc(0);
   let nextId = 1;
   const pending = new Map();
   const notifications = [];
   child.stderr.on("data", () => {});
-  child.stdout.on("data", (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const headerEnd = buffer.indexOf("\r\n\r\n");
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
-      buffer = buffer.subarray(headerEnd + 4 + length);
-      if (message.id !== undefined && message.method !== undefined) {
-        // A request from the server (configuration, registration): answer with nothing.
-        send({ jsonrpc: "2.0", id: message.id, result: message.method === "workspace/configuration" ? (message.params?.items ?? []).map(() => null) : null });
-      } else if (message.id !== undefined) {
-        const waiter = pending.get(message.id);
-        pending.delete(message.id);
-        if (message.error) waiter?.reject(new Error(`${waiter.method}: ${message.error.message}`));
-        else waiter?.resolve(message.result);
-      } else notifications.push(message);
-    }
+  readFramedMessages(child.stdout, (message) => {
+    if (message.id !== undefined && message.method !== undefined) {
+      // A request from the server (configuration, registration): answer with nothing.
+      send({ jsonrpc: "2.0", id: message.id, result: message.method === "workspace/configuration" ? (message.params?.items ?? []).map(() => null) : null });
+    } else if (message.id !== undefined) {
+      const waiter = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.error) waiter?.reject(new Error(`${waiter.method}: ${message.error.message}`));
+      else waiter?.resolve(message.result);
+    } else notifications.push(message);
   });
   const send = (message) => {
     const body = Buffer.from(JSON.stringify(message));

@@ -14,6 +14,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readFramedMessages } from "./framing.mjs";
 
 /** Line and 1-based offset of a character offset in a text, as tsserver counts them. */
 const locationOf = (text, offset) => {
@@ -32,26 +33,16 @@ export const startTsserver = async ({ tsserver, cwd, logFile, timeoutMs = 120_00
   const args = [tsserver, "--disableAutomaticTypingAcquisition", "--suppressDiagnosticEvents"];
   if (logFile !== undefined) args.push("--logVerbosity", "verbose", "--logFile", logFile);
   const child = spawn(process.execPath, args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
-  let buffer = Buffer.alloc(0);
   let seq = 0;
   const pending = new Map();
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
-  child.stdout.on("data", (chunk) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const headerEnd = buffer.indexOf("\r\n\r\n");
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
-      buffer = buffer.subarray(headerEnd + 4 + length);
-      if (message.type !== "response") continue;
-      const waiter = pending.get(message.request_seq);
-      pending.delete(message.request_seq);
-      if (message.success === false) waiter?.reject(new Error(`tsserver ${waiter.command}: ${message.message}`));
-      else waiter?.resolve(message.body);
-    }
+  readFramedMessages(child.stdout, (message) => {
+    if (message.type !== "response") return;
+    const waiter = pending.get(message.request_seq);
+    pending.delete(message.request_seq);
+    if (message.success === false) waiter?.reject(new Error(`tsserver ${waiter.command}: ${message.message}`));
+    else waiter?.resolve(message.body);
   });
   const exited = new Promise((resolve) => child.on("exit", resolve));
 
