@@ -274,6 +274,7 @@ export const consumers = [
       "src/plugin-types.ts": `import ts from "typescript";\nimport init from "stepgraph/ts-plugin";\n\nexport const plugin: ts.server.PluginModule = init({ typescript: ts });\n`,
       "ts-plugin-check.mjs": tsPluginCheck,
       "tsserver.mjs": readFileSync(new URL("../../type-tests/editor/tsserver.mjs", import.meta.url), "utf8"),
+      "framing.mjs": readFileSync(new URL("../../type-tests/editor/framing.mjs", import.meta.url), "utf8"),
     },
     steps: [
       { what: "tsc (nodenext, strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck: false)", command: "node_modules/.bin/tsc", args: ["-p", "."] },
