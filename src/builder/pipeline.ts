@@ -117,6 +117,13 @@ export interface Pipeline<
    * instantiates a type holding the call's own type parameters (the return
    * type, `ctx`, …): several walks over every earlier step, per step. As a
    * type parameter of the call it is substituted whole (see bench/typecheck).
+   *
+   * `ctx` is typed `NoInfer<…>`: nothing is inferred from it (`After` comes
+   * from `options`, `Returned` from what `run` returns). Without it the
+   * compiler inferred from `run`'s `ctx` back into `AfterIds<After>` and
+   * compared the ids' apparent type (`String`, some 50 members) with every
+   * earlier id, one new union per step: quadratic, 40% of the check time of
+   * a 300-step chain (bench/README.md, "Editor latency", session 6).
    */
   step<
     Earlier,
@@ -128,8 +135,8 @@ export interface Pipeline<
   >(
     this: Pipeline<Input, Parsed, Earlier, Output, Services, Skippable, Stop, Ids, EarlierIndex, Requirements>,
     id: NewStepId<Id, Ids>,
-    options: StepOptions<After, (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Condition>,
-    run: (ctx: StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>) => Returned,
+    options: StepOptions<After, (ctx: NoInfer<StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>>) => Condition>,
+    run: (ctx: NoInfer<StepContext<Parsed, DepOutputs<Earlier, EarlierIndex, AfterIds<After>>, AfterIds<After>, Services, Skippable>>) => Returned,
   ): Pipeline<
     Input,
     Parsed,
