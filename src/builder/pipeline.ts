@@ -71,18 +71,24 @@ export interface ConfigureOptions<Ids extends string> extends RunSettings {
  * @typeParam Requirements - the Effect services (from Effect's `Context`) its
  * Effect steps require: `toEffect`'s Effect requires them, and `run` must be
  * given a `layer` or `runtime` providing them
+ *
+ * The type parameters carry variance annotations (`out`, `in out`), the
+ * variances the compiler measured without them: measuring them cost every
+ * new checker (every keystroke in an editor) about 16,000 instantiations and
+ * 0.15 s under TypeScript 5.9 on the first `.step` call. `tsc` checks the
+ * annotations against the declaration whenever this file is compiled.
  */
 export interface Pipeline<
-  Input,
-  Parsed,
-  Outputs,
-  Output,
-  Services,
-  Skippable extends string = never,
-  Stop = never,
-  Ids extends string = StepIds<Outputs>,
-  Index extends OutputIndex = OutputIndex,
-  Requirements = never,
+  out Input,
+  out Parsed,
+  out Outputs,
+  out Output,
+  in out Services,
+  in out Skippable extends string = never,
+  out Stop = never,
+  in out Ids extends string = StepIds<Outputs>,
+  out Index extends OutputIndex = OutputIndex,
+  out Requirements = never,
 > {
   readonly name: string;
 

@@ -123,8 +123,13 @@ export type DuplicateStepId<Id extends string> = `Step "${Id}" is already define
 /**
  * The parameter type of a new step's id: the id itself, or the duplicate-id
  * message when the id is taken. Inference still reads `Id` from the argument.
+ * The branches name `SameId` (always `Id`), not the checked `Id`: a checked
+ * type parameter used in the true branch carries "known to be in `Ids`",
+ * which made the compiler relate each new id to every earlier one while
+ * inferring it (the relation cache of a 300-step chain: 47,705 entries
+ * before, 2,335 after).
  */
-export type NewStepId<Id extends string, Ids extends string> = Id extends Ids ? DuplicateStepId<Id> : Id;
+export type NewStepId<Id extends string, Ids extends string, SameId extends string = Id> = Id extends Ids ? DuplicateStepId<SameId> : SameId;
 
 /** Flattens an intersection into one object type, once, for display in results. */
 export type Simplify<Shape> = { [K in keyof Shape]: Shape[K] } & {};
